@@ -1,0 +1,1 @@
+"""Tipline: a self-hosted, secure tip line and case desk."""

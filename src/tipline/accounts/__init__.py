@@ -1,0 +1,1 @@
+"""Staff accounts: roles, key material, second factor, invitations."""

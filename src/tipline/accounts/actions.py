@@ -1,0 +1,233 @@
+"""Creating staff accounts: keys, second factor, invitations.
+
+Argon2id work (wrapping a new private key) runs before the transaction opens, never inside
+it: a slow derivation must not hold a database write lock.
+"""
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+
+from tipline import vault
+from tipline.audit.actions import record
+from tipline.desks.actions import add_member
+from tipline.desks.models import Desk
+
+from .models import Invitation, Role, StaffUser
+
+INVITATION_LIFETIME = timedelta(hours=24)
+# Wrong second-factor codes an invitation tolerates before it stops working.
+MAX_INVITATION_ATTEMPTS = 10
+# Codes one step either side of now are accepted (clock drift of a phone).
+TOTP_TOLERANCE_STEPS = 1
+DEVICE_NAME = "authenticator"
+
+
+class InvitationInvalid(Exception):
+    """The invitation is unknown, used, expired or has seen too many wrong codes.
+
+    One exception for all four: the page says the same to anyone holding a bad link.
+    """
+
+
+class WrongSecondFactorCode(Exception):
+    """The code from the authenticator app did not match."""
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    """A created account and what to hand its owner once, never to store."""
+
+    user: StaffUser
+    device: TOTPDevice
+    recovery_code: str = field(repr=False)
+
+    @property
+    def totp_uri(self) -> str:
+        return str(self.device.config_url)
+
+
+def create_staff(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    email: str = "",
+    desks: Iterable[Desk] = (),
+    receives_reports: bool = True,
+    acting_user: StaffUser | None,
+) -> NewStaff:
+    """Create an account with a key pair and a TOTP device (for scripts and administrators).
+
+    The device's provisioning URI is handed over with the recovery code; scanning it is the
+    enrolment, so the device starts confirmed.
+    """
+    username = _checked_new_username(username)
+    _check_password(password, username)
+    role = _checked_role(role)
+    enrolment = vault.enrol_staff(password)
+    with transaction.atomic():
+        user = _save_account(username, password, role, email, enrolment.record)
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+        for desk in desks:
+            add_member(desk, user, receives_reports=receives_reports, acting_user=acting_user)
+        record("staff.created", actor=acting_user, staff=username, role=role)
+    return NewStaff(user=user, device=device, recovery_code=enrolment.recovery_code)
+
+
+def invite_staff(
+    *, username: str, role: str, acting_user: StaffUser | None
+) -> tuple[Invitation, str]:
+    """An invitation and its token (to send as a link; only its digest is stored)."""
+    username = _checked_new_username(username)
+    role = _checked_role(role)
+    token = vault.new_token()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            token_digest=vault.token_digest(token),
+            username=username,
+            role=role,
+            totp_key=default_key(),
+            created_by=acting_user,
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+        )
+        record("staff.invited", actor=acting_user, staff=username, role=role)
+    return invitation, token
+
+
+def invite_first_administrator(*, username: str = "admin") -> str | None:
+    """The token of a fresh invitation for the first administrator, or None if one exists.
+
+    Each call revokes the earlier unused first-administrator invitations, so only the link
+    printed last works.
+    """
+    if StaffUser.objects.filter(role=Role.ADMINISTRATOR, is_active=True).exists():
+        return None
+    with transaction.atomic():
+        Invitation.objects.filter(
+            created_by=None, role=Role.ADMINISTRATOR, used_at__isnull=True
+        ).update(expires_at=timezone.now())
+        _, token = invite_staff(username=username, role=Role.ADMINISTRATOR, acting_user=None)
+    return token
+
+
+def usable_invitation(token: str) -> Invitation:
+    """The invitation a token opens, if it can still be used; `InvitationInvalid` otherwise."""
+    invitation = Invitation.objects.filter(
+        token_digest=vault.token_digest(token),
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        failed_attempts__lt=MAX_INVITATION_ATTEMPTS,
+    ).first()
+    if invitation is None:
+        raise InvitationInvalid
+    return invitation
+
+
+def invitation_totp_uri(invitation: Invitation) -> str:
+    """The provisioning URI the invitee scans (the device is saved only on acceptance)."""
+    draft = TOTPDevice(user=StaffUser(username=invitation.username), key=invitation.totp_key)
+    return str(draft.config_url)
+
+
+def accept_invitation(token: str, *, password: str, totp_code: str) -> NewStaff:
+    """Redeem an invitation: the account, its keys and its confirmed second factor.
+
+    The invitation is claimed by a conditional update inside the transaction, so a link
+    used twice at once makes one account, and the second attempt gets `InvitationInvalid`.
+    """
+    invitation = usable_invitation(token)
+    _check_password(password, invitation.username)
+    matched_step = _match_totp(invitation.totp_key, totp_code)
+    if matched_step is None:
+        Invitation.objects.filter(pk=invitation.pk).update(failed_attempts=F("failed_attempts") + 1)
+        raise WrongSecondFactorCode
+    _checked_new_username(invitation.username)
+    enrolment = vault.enrol_staff(password)
+    with transaction.atomic():
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk, used_at__isnull=True, expires_at__gt=timezone.now()
+        ).update(used_at=timezone.now())
+        if claimed != 1:
+            raise InvitationInvalid
+        user = _save_account(invitation.username, password, invitation.role, "", enrolment.record)
+        device = TOTPDevice.objects.create(
+            user=user,
+            name=DEVICE_NAME,
+            key=invitation.totp_key,
+            confirmed=True,
+            last_t=matched_step,  # the code just typed cannot be replayed
+        )
+        record("staff.invitation_accepted", actor=user, staff=user.username, role=invitation.role)
+    return NewStaff(user=user, device=device, recovery_code=enrolment.recovery_code)
+
+
+def revoke_staff(user: StaffUser, *, acting_user: StaffUser | None) -> None:
+    """Stop an account: it cannot sign in and receives no new report. History stays."""
+    with transaction.atomic():
+        StaffUser.objects.filter(pk=user.pk).update(is_active=False)
+        record("staff.revoked", actor=acting_user, staff=user.username)
+    user.is_active = False
+
+
+def _save_account(
+    username: str, password: str, role: str, email: str, keys: vault.StaffKeyRecord
+) -> StaffUser:
+    user = StaffUser(
+        username=username,
+        email=email,
+        role=role,
+        # Django's admin is the administrators' configuration screen.
+        is_staff=role == Role.ADMINISTRATOR,
+        is_superuser=role == Role.ADMINISTRATOR,
+    )
+    user.set_password(password)
+    user.store_key_record(keys)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise ValidationError(f"the username {username!r} is taken") from None
+    return user
+
+
+def _checked_new_username(username: str) -> str:
+    username = username.strip()
+    if not username:
+        raise ValidationError("a username is needed")
+    field_ = StaffUser._meta.get_field("username")
+    field_.run_validators(username)  # length and allowed characters
+    if StaffUser.objects.filter(username__iexact=username).exists():
+        raise ValidationError(f"the username {username!r} is taken")
+    return username
+
+
+def _checked_role(role: str) -> str:
+    if role not in Role.values:
+        raise ValidationError(f"role must be one of {', '.join(Role.values)}")
+    return role
+
+
+def _check_password(password: str, username: str) -> None:
+    validate_password(password, user=StaffUser(username=username))
+
+
+def _match_totp(key_hex: str, code: str) -> int | None:
+    """The time step a code matches for `key_hex`, or None."""
+    code = code.strip().replace(" ", "")
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
+        return None
+    totp = TOTP(bytes.fromhex(key_hex))
+    totp.time = time.time()
+    if not totp.verify(int(code), tolerance=TOTP_TOLERANCE_STEPS):
+        return None
+    return int(totp.t())

@@ -1,0 +1,43 @@
+"""Staff accounts in the admin. Passwords and keys are not editable here: a password set by
+someone else would not open the owner's private key (DESIGN.md, "Keys")."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from tipline.audit.admin import AuditedAdmin
+
+from .models import Invitation, Role, StaffUser
+
+
+@admin.register(StaffUser)
+class StaffUserAdmin(AuditedAdmin):
+    list_display = ["username", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "email"]
+    fields = ["username", "email", "role", "is_active", "last_login", "date_joined"]
+    readonly_fields = ["username", "last_login", "date_joined"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # accounts come from invitations or `tipline createstaff`
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # revoke (untick "active"): the audit log keeps its actors
+
+    def save_model(self, request: HttpRequest, obj: StaffUser, form: Any, change: bool) -> None:
+        obj.is_staff = obj.is_superuser = obj.role == Role.ADMINISTRATOR
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["username", "role", "created_at", "expires_at", "used_at"]
+    fields = ["username", "role", "created_by", "created_at", "expires_at", "used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

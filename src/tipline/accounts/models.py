@@ -1,0 +1,76 @@
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+from tipline import vault
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Administrator"
+    SUPERVISOR = "supervisor", "Supervisor"
+    ANALYST = "analyst", "Analyst"
+
+
+class StaffUserManager(UserManager["StaffUser"]):
+    """Accounts are made only by `accounts.actions` (keys, second factor, audit)."""
+
+    def create_superuser(self, *args: Any, **kwargs: Any) -> "StaffUser":
+        raise NotImplementedError("use `tipline createstaff --role administrator`")
+
+
+class StaffUser(AbstractUser):
+    """A member of an agency's staff.
+
+    The private key exists here only wrapped (by password and by recovery code); the public
+    key is what report keys are sealed to. Administrators configure Tipline but read no
+    report unless they are also a desk's recipient.
+    """
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANALYST)
+    public_key = models.BinaryField(max_length=32)
+    private_key_by_password = models.BinaryField()
+    private_key_by_recovery = models.BinaryField()
+    keys_changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = StaffUserManager()
+
+    @property
+    def key_record(self) -> vault.StaffKeyRecord:
+        return vault.StaffKeyRecord(
+            public_key=bytes(self.public_key),
+            private_key_by_password=bytes(self.private_key_by_password),
+            private_key_by_recovery=bytes(self.private_key_by_recovery),
+        )
+
+    def store_key_record(self, record: vault.StaffKeyRecord) -> None:
+        """Set the key fields from a record (the caller saves, inside its transaction)."""
+        self.public_key = record.public_key
+        self.private_key_by_password = record.private_key_by_password
+        self.private_key_by_recovery = record.private_key_by_recovery
+        self.keys_changed_at = timezone.now()
+
+
+class Invitation(models.Model):
+    """A one-time way in for a new staff member: set a password, enrol the second factor.
+
+    Only a digest of the token is stored, so a copy of the database redeems nothing. The
+    TOTP secret is chosen when the invitation is made, so the QR code the invitee scans and
+    the code they type back are checked against the same secret.
+    """
+
+    token_digest = models.CharField(max_length=64, unique=True)
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    totp_key = models.CharField(max_length=80)
+    created_by = models.ForeignKey(
+        StaffUser, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"invitation for {self.username}"

@@ -1,0 +1,31 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tipline.desks.actions import create_desk
+
+
+class Command(BaseCommand):
+    help = "Create a desk: an agency's inbox for reports."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", help="short name used in addresses, e.g. narcotics")
+        parser.add_argument("--name", required=True)
+        parser.add_argument(
+            "--languages", default="en", help="comma-separated codes: en, ur, zh-hans"
+        )
+        parser.add_argument("--retention-days", type=int, default=365)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            desk = create_desk(
+                slug=options["slug"],
+                name=options["name"],
+                languages=options["languages"].split(","),
+                retention_days=options["retention_days"],
+                acting_user=None,
+            )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        self.stdout.write(f"Created desk {desk.slug!r} ({desk.name}).")

@@ -1,0 +1,179 @@
+"""Django settings for Tipline, all read from the environment (see `environment`).
+
+| variable                  | default                         |
+| ------------------------- | ------------------------------- |
+| TIPLINE_DATA_DIR          | ./data                          |
+| DATABASE_URL              | SQLite (WAL) in the data folder |
+| TIPLINE_SECRET_KEY[_FILE] | generated into the data folder  |
+| TIPLINE_DEBUG             | false                           |
+| TIPLINE_ALLOWED_HOSTS     | 127.0.0.1,localhost,[::1]       |
+| TIPLINE_HTTPS             | false (true behind a TLS proxy) |
+| TIPLINE_WEB_WORKERS       | 1                               |
+| TIPLINE_WEB_THREADS       | 8                               |
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from tipline import environment as env
+
+SOURCE_DIR = Path(__file__).resolve().parent
+DATA_DIR = env.data_dir("TIPLINE_DATA_DIR", "./data")
+FILES_DIR = DATA_DIR / "files"
+
+SECRET_KEY = env.secret("TIPLINE_SECRET_KEY") or env.secret_in_data_dir(DATA_DIR, "secret_key")
+DEBUG = env.flag("TIPLINE_DEBUG")
+ALLOWED_HOSTS = env.words("TIPLINE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+HTTPS = env.flag("TIPLINE_HTTPS")
+
+WEB_WORKERS = env.integer("TIPLINE_WEB_WORKERS", 1, minimum=1)
+WEB_THREADS = env.integer("TIPLINE_WEB_THREADS", 8, minimum=1)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "tipline.web",
+    "tipline.audit",
+    "tipline.accounts",
+    "tipline.desks",
+]
+
+MIDDLEWARE = [
+    "tipline.web.middleware.forget_client_identity",
+    "django.middleware.security.SecurityMiddleware",
+    "tipline.web.middleware.content_security_policy",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tipline.urls"
+WSGI_APPLICATION = "tipline.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str) -> dict:
+    config = dj_database_url.parse(url)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            # WAL lets readers work while one writer commits; FULL makes every commit
+            # durable before it returns, which guarantee 4 (nothing acknowledged is lost)
+            # needs. IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait
+            # (up to `timeout` seconds) instead of failing on a lock upgrade.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    else:
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {
+    "default": _database(env.text("DATABASE_URL", f"sqlite:///{DATA_DIR / 'tipline.sqlite3'}"))
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.StaffUser"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# Staff sessions: server-side, strict cookies, a hard limit on their life.
+SESSION_COOKIE_NAME = "tipline_staff"
+SESSION_COOKIE_AGE = env.integer("TIPLINE_SESSION_HOURS", 8, minimum=1) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SECURE = HTTPS
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Headers (the CSP is set by tipline.web.middleware).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# Uploads never go through memory whole; limits per desk come with the reporter side.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ur", "اردو"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [SOURCE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = True  # the embedded mode serves app static files without collectstatic
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# No error e-mails: Django's include the request's headers and the client's address.
+ADMINS: list[tuple[str, str]] = []
+MANAGERS: list[tuple[str, str]] = []
+# Logs carry messages only, never a request: no client address, user agent or referrer.
+# The development server's and gunicorn's access logs would, so they go nowhere.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # 4xx responses are logged with their path; an invitation link holds its token
+        # there. Only server errors are worth a line.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": [], "propagate": False},
+        "gunicorn.access": {"handlers": [], "propagate": False},
+        "tipline": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+OTP_TOTP_ISSUER = env.text("TIPLINE_TOTP_ISSUER", "Tipline")

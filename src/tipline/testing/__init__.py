@@ -1,0 +1,1 @@
+"""Test support: settings and fixtures shared by every app's tests. Not used in production."""

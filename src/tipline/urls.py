@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import path
+from django_otp.admin import OTPAdminSite
+
+from tipline.accounts import views as accounts_views
+from tipline.web import views as web_views
+
+# The admin asks for the second factor as well as the password (django-otp).
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "Tipline administration"
+admin.site.site_title = "Tipline"
+
+urlpatterns = [
+    path("", web_views.landing, name="landing"),
+    path(
+        "staff/invitation/<str:token>/",
+        accounts_views.accept_invitation,
+        name="accept_invitation",
+    ),
+    path("staff/admin/", admin.site.urls),
+]

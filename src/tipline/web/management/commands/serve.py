@@ -1,0 +1,33 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.wsgi import get_wsgi_application
+
+from tipline.web.server import TiplineServer, gunicorn_options
+
+
+class Command(BaseCommand):
+    help = "Serve Tipline with gunicorn (a production server, not Django's runserver)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
+        parser.add_argument("--threads", type=int, default=settings.WEB_THREADS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not 1 <= options["port"] <= 65535:
+            raise CommandError("--port must be 1 to 65535")
+        if options["workers"] < 1 or options["threads"] < 1:
+            raise CommandError("--workers and --threads must be at least 1")
+        host, port = options["host"], options["port"]
+        shown_host = f"[{host}]" if ":" in host else host
+        self.stdout.write(f"Tipline is serving on http://{shown_host}:{port}/ (Ctrl-C stops it)")
+        server = TiplineServer(
+            get_wsgi_application(),
+            gunicorn_options(
+                host=host, port=port, workers=options["workers"], threads=options["threads"]
+            ),
+        )
+        server.run()

@@ -1,0 +1,70 @@
+"""Middleware that keeps DESIGN.md's guarantee 2: the reporter leaves no trace."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+# Headers that name or fingerprint the client, directly or through a proxy.
+_IDENTIFYING_HEADERS = (
+    "HTTP_USER_AGENT",
+    "HTTP_REFERER",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+    "HTTP_CLIENT_IP",
+    "HTTP_X_CLIENT_IP",
+    "HTTP_TRUE_CLIENT_IP",
+    "HTTP_CF_CONNECTING_IP",
+    "HTTP_VIA",
+    "REMOTE_HOST",
+    "REMOTE_PORT",
+)
+# Something must stay in REMOTE_ADDR (Django and libraries read it); nothing real does.
+PLACEHOLDER_ADDRESS = "0.0.0.0"  # noqa: S104 - a placeholder value, not a bind address
+
+_BASE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+# Reporter pages run no script at all. Staff pages (the admin) may load their own scripts.
+REPORTER_POLICY = _BASE_POLICY
+STAFF_POLICY = _BASE_POLICY + "; script-src 'self'; connect-src 'self'"
+STAFF_PREFIX = "/staff/"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+
+
+def forget_client_identity(get_response: Handler) -> Handler:
+    """Drop the client's address and identifying headers before any other code sees them.
+
+    First in the chain, so that no view, log record or error report can carry them.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        request.META["REMOTE_ADDR"] = PLACEHOLDER_ADDRESS
+        for header in _IDENTIFYING_HEADERS:
+            request.META.pop(header, None)
+        return get_response(request)
+
+    return middleware
+
+
+def content_security_policy(get_response: Handler) -> Handler:
+    """Strict CSP and isolation headers; nothing dynamic is cached anywhere."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if "Content-Security-Policy" not in response:
+            staff = request.path.startswith(STAFF_PREFIX)
+            response["Content-Security-Policy"] = STAFF_POLICY if staff else REPORTER_POLICY
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store"
+        return response
+
+    return middleware

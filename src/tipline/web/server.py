@@ -1,0 +1,40 @@
+"""Running Tipline under gunicorn, configured so that nothing records a client.
+
+gunicorn's access log would write each client's address; it stays off. Threads serve
+concurrent requests inside one process; Argon2id and the ciphers release the GIL, so one
+process uses both cores of a small machine.
+"""
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+    bind_host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return {
+        "bind": f"{bind_host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "timeout": 120,
+        "graceful_timeout": 30,
+        "proc_name": "tipline",
+    }
+
+
+class TiplineServer(BaseApplication):  # type: ignore[misc]
+    def __init__(self, application: Any, options: dict[str, Any]) -> None:
+        self._application = application
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self._application
