@@ -75,7 +75,9 @@ def main() -> None:
     with ThreadPoolExecutor(max_workers=cores) as pool:
         list(pool.map(lambda _: vault.derive_receipt_secrets(code, salt), range(jobs)))
     parallel_rate = jobs / (time.perf_counter() - started)
-    print(f"receipt derivations on {cores} threads    {parallel_rate:8.1f} /s  (submission ceiling)")
+    print(
+        f"receipt derivations on {cores} threads    {parallel_rate:8.1f} /s  (submission ceiling)"
+    )
 
     enrolment = vault.enrol_staff("benchmark passphrase")
     unlock = median_seconds(
