@@ -25,14 +25,24 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
+# Browser tests drive Debian's Chromium (never a downloaded browser); the Noto fonts render
+# Urdu and Chinese; exiftool is an independent check that attachments lose their metadata.
+SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk libimage-exiftool-perl gettext
+$(VENV)/.system-packages:
+	@if ! command -v chromium >/dev/null || ! command -v exiftool >/dev/null \
+		|| ! fc-list | grep -q "Noto Sans CJK"; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	fi
+	@touch $@
+
 run: $(VENV)/.installed-run
-	$(BIN)/tipline migrate --no-input
+	$(BIN)/tipline migrate --no-input -v 0
 	$(BIN)/tipline bootstrap --url http://$(HOST):$(PORT)
 	$(BIN)/tipline serve --host $(HOST) --port $(PORT)
 
 # The suite runs on SQLite; when TIPLINE_TEST_DATABASE_URL is set it runs again on that
 # database (CI points it at PostgreSQL).
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(VENV)/.system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

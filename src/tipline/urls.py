@@ -1,5 +1,6 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from tipline.accounts import views as accounts_views
@@ -19,3 +20,6 @@ urlpatterns = [
     ),
     path("staff/admin/", admin.site.urls),
 ]
+# Reporter pages carry their language in the address (/ur/report/...), so that switching
+# language is a plain link: no JavaScript, no cookie.
+urlpatterns += i18n_patterns(path("", include("tipline.intake.urls")))

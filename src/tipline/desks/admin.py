@@ -16,5 +16,13 @@ class MembershipInline(admin.TabularInline):
 class DeskAdmin(AuditedAdmin):
     list_display = ["name", "slug", "retention_days", "created_at"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "languages", "retention_days"]
+    fields = [
+        "name",
+        "slug",
+        "languages",
+        "retention_days",
+        "max_attachments",
+        "max_attachment_megabytes",
+        "uncleanable_files",
+    ]
     inlines = [MembershipInline]

@@ -6,6 +6,11 @@ from django.utils import timezone
 MAX_RETENTION_DAYS = 3650
 
 
+class UncleanableFiles(models.TextChoices):
+    REFUSE = "refuse", "Refuse them"
+    WARN = "warn", "Keep them, after warning the reporter"
+
+
 class Desk(models.Model):
     """An agency's inbox: reports arrive at a desk and are sealed to its recipients."""
 
@@ -17,6 +22,21 @@ class Desk(models.Model):
     retention_days = models.PositiveIntegerField(
         default=365, validators=[MinValueValidator(1), MaxValueValidator(MAX_RETENTION_DAYS)]
     )
+    # Attachments a reporter may send with one report or message, and the size of each.
+    max_attachments = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(0), MaxValueValidator(20)]
+    )
+    max_attachment_megabytes = models.PositiveIntegerField(
+        default=50, validators=[MinValueValidator(1), MaxValueValidator(2048)]
+    )
+    # A file whose hidden data Tipline cannot remove (a video, an office document, ...):
+    # refuse it, or keep it after warning the reporter on the form.
+    uncleanable_files = models.CharField(
+        max_length=8, choices=UncleanableFiles.choices, default=UncleanableFiles.REFUSE
+    )
+    # The last human-friendly report number given out; raised by the database itself
+    # (UPDATE ... SET n = n + 1), never read-then-increment in Python.
+    last_report_number = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -24,6 +44,10 @@ class Desk(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def max_attachment_bytes(self) -> int:
+        return self.max_attachment_megabytes * 1024 * 1024
 
 
 class Membership(models.Model):

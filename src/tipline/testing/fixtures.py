@@ -43,3 +43,55 @@ def totp_code(key_hex: str, *, step_offset: int = 0) -> str:
     totp = TOTP(bytes.fromhex(key_hex))
     totp.drift = step_offset
     return f"{totp.token():06d}"
+
+
+class DeskWithRecipient:
+    """A desk with the shipped categories and one analyst who receives its reports."""
+
+    def __init__(self, slug: str = "narcotics", **desk_options: object) -> None:
+        from tipline import vault
+        from tipline.accounts.actions import create_staff
+        from tipline.desks.actions import create_desk
+        from tipline.intake.categories import install_default_categories
+
+        self.desk = create_desk(
+            slug=slug,
+            name="Narcotics desk",
+            languages=["en", "ur", "zh-hans"],
+            acting_user=None,
+        )
+        for field, value in desk_options.items():
+            setattr(self.desk, field, value)
+        self.desk.save()
+        install_default_categories(self.desk)
+        new_staff = create_staff(
+            username=f"analyst-{slug}",
+            password=STRONG_PASSWORD,
+            role="analyst",
+            desks=[self.desk],
+            acting_user=None,
+        )
+        self.analyst = new_staff.user
+        self.device = new_staff.device
+        self.private_key = vault.unlock_with_password(self.analyst.key_record, STRONG_PASSWORD)
+
+
+@pytest.fixture
+def desk_with_recipient(db: None) -> DeskWithRecipient:
+    return DeskWithRecipient()
+
+
+@pytest.fixture
+def files_dir(settings: object, tmp_path: object) -> object:
+    """A fresh folder for encrypted files, so tests can look at everything written."""
+    folder = tmp_path / "files"  # type: ignore[operator]
+    folder.mkdir()
+    settings.FILES_DIR = folder  # type: ignore[attr-defined]
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle() -> None:
+    from tipline.intake.throttle import WRONG_RECEIPTS
+
+    WRONG_RECEIPTS.reset()

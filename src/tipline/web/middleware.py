@@ -1,5 +1,7 @@
 """Middleware that keeps DESIGN.md's guarantee 2: the reporter leaves no trace."""
 
+import hashlib
+import secrets
 from collections.abc import Callable
 
 from django.conf import settings
@@ -38,13 +40,25 @@ PERMISSIONS_POLICY = (
 )
 
 
+# Lives and dies with the process; never written. Makes `client_bucket` unlinkable to an
+# address for anyone without this process's memory, and across restarts.
+_BUCKET_KEY = secrets.token_bytes(32)
+
+
+def client_bucket(address: str) -> str:
+    """An opaque in-memory key for throttling, derived from the address and then forgotten."""
+    return hashlib.blake2b(address.encode(), key=_BUCKET_KEY, digest_size=12).hexdigest()
+
+
 def forget_client_identity(get_response: Handler) -> Handler:
     """Drop the client's address and identifying headers before any other code sees them.
 
-    First in the chain, so that no view, log record or error report can carry them.
+    First in the chain, so that no view, log record or error report can carry them. What
+    remains for throttling is `request.client_bucket`, which exists only in memory.
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
+        request.client_bucket = client_bucket(request.META.get("REMOTE_ADDR", ""))  # type: ignore[attr-defined]
         request.META["REMOTE_ADDR"] = PLACEHOLDER_ADDRESS
         for header in _IDENTIFYING_HEADERS:
             request.META.pop(header, None)

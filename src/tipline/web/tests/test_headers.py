@@ -9,6 +9,7 @@ from django.test import Client, RequestFactory
 from tipline.web.middleware import PLACEHOLDER_ADDRESS, forget_client_identity
 
 
+@pytest.mark.django_db
 def test_landing_page_sets_strict_headers_and_no_cookie(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
@@ -23,6 +24,7 @@ def test_landing_page_sets_strict_headers_and_no_cookie(client: Client) -> None:
     assert response.cookies == {}
 
 
+@pytest.mark.django_db
 def test_landing_page_loads_nothing_from_another_origin(client: Client) -> None:
     body = client.get("/").content.decode()
     for attribute in re.findall(r'(?:src|href|action)="([^"]*)"', body):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tipline.desks.actions import create_desk
+from tipline.intake.categories import install_default_categories
 
 
 class Command(BaseCommand):
@@ -16,6 +17,11 @@ class Command(BaseCommand):
             "--languages", default="en", help="comma-separated codes: en, ur, zh-hans"
         )
         parser.add_argument("--retention-days", type=int, default=365)
+        parser.add_argument(
+            "--no-default-categories",
+            action="store_true",
+            help="start without the shipped categories and questions",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -28,4 +34,5 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
-        self.stdout.write(f"Created desk {desk.slug!r} ({desk.name}).")
+        added = 0 if options["no_default_categories"] else install_default_categories(desk)
+        self.stdout.write(f"Created desk {desk.slug!r} ({desk.name}) with {added} categories.")

@@ -1,0 +1,1 @@
+"""The reporter side: categories and questions, reports, receipts, the conversation."""

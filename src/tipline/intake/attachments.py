@@ -1,0 +1,130 @@
+"""Turning received files into kept attachments: cleaned, encrypted to the report, durable."""
+
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from uuid import UUID
+
+from tipline import vault
+from tipline.desks.models import Desk, UncleanableFiles
+
+from . import cleaning, storage
+from .uploads import PendingUpload, ReceivedFile, attachment_context
+
+
+class AttachmentRefused(Exception):
+    """A file the desk will not keep. `reason`: "uncleanable", "unreadable", "too_large",
+    "too_many"; shown to the reporter with the file's name."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    attachment_id: UUID
+    size_bytes: int
+    stored_bytes: int
+    details: dict[str, str]
+
+
+def keep_received_files(
+    pending: PendingUpload, desk: Desk, report_id: UUID, report_key: vault.ReportKey
+) -> list[KeptFile]:
+    """Clean what can be cleaned, apply the desk's rule to the rest, encrypt each file to
+    the report and make it durable. Runs before the database transaction; on
+    `AttachmentRefused` the caller discards everything (`pending.discard()`)."""
+    if len(pending.files) > desk.max_attachments:
+        raise AttachmentRefused(pending.files[-1].name, "too_many")
+    for received in pending.files:
+        if received.size_bytes > desk.max_attachment_bytes:
+            raise AttachmentRefused(received.name, "too_large")
+    storage.make_report_folder(report_id)
+    return [_keep(pending, received, desk, report_id, report_key) for received in pending.files]
+
+
+def details_context(report_id: UUID, attachment_id: UUID) -> str:
+    return f"{attachment_context(report_id, attachment_id)}/details"
+
+
+def encrypt_details(report_key: vault.ReportKey, report_id: UUID, kept: KeptFile) -> bytes:
+    return vault.encrypt_text(
+        report_key,
+        json.dumps(kept.details, ensure_ascii=False),
+        context=details_context(report_id, kept.attachment_id),
+    )
+
+
+def decrypt_details(
+    report_key: vault.ReportKey, report_id: UUID, attachment_id: UUID, blob: bytes
+) -> dict[str, str]:
+    text = vault.decrypt_text(report_key, blob, context=details_context(report_id, attachment_id))
+    return dict(json.loads(text))
+
+
+def _keep(
+    pending: PendingUpload,
+    received: ReceivedFile,
+    desk: Desk,
+    report_id: UUID,
+    report_key: vault.ReportKey,
+) -> KeptFile:
+    attachment_id = received.attachment_id
+    media_type = cleaning.detect_type(received.head)
+    cleanable = (
+        cleaning.is_cleanable(media_type) and received.size_bytes <= cleaning.MAX_CLEANABLE_BYTES
+    )
+    if cleanable:
+        plaintext = b"".join(_received_plaintext(pending, received))
+        try:
+            cleaned, media_type = cleaning.clean(plaintext, media_type)
+        except cleaning.UnreadableFile:
+            raise AttachmentRefused(received.name, "unreadable") from None
+        pieces: Iterator[bytes] = iter([cleaned])
+        metadata = "removed"
+    elif desk.uncleanable_files == UncleanableFiles.WARN:
+        pieces = _received_plaintext(pending, received)  # streamed: constant memory
+        metadata = "kept"
+    else:
+        raise AttachmentRefused(received.name, "uncleanable")
+
+    partial = storage.partial_path(report_id, attachment_id, "partial")
+    final = storage.attachment_path(report_id, attachment_id)
+    with open(partial, "wb") as sink:
+        sizes = vault.encrypt_stream(
+            report_key, pieces, sink, context=attachment_context(report_id, attachment_id)
+        )
+    storage.sync_and_move(partial, final)
+    pending.kept_paths.append(final)
+    received.path.unlink(missing_ok=True)
+    return KeptFile(
+        attachment_id=attachment_id,
+        size_bytes=sizes.plaintext_bytes,
+        stored_bytes=sizes.ciphertext_bytes,
+        details={
+            "name": received.name,
+            "type": media_type or "application/octet-stream",
+            "metadata": metadata,
+        },
+    )
+
+
+def _received_plaintext(pending: PendingUpload, received: ReceivedFile) -> Iterator[bytes]:
+    with open(received.path, "rb") as source:
+        yield from vault.decrypt_stream(
+            pending.upload_key, source, context=pending.context(received.attachment_id)
+        )
+
+
+def read_attachment(report_key: vault.ReportKey, report_id: UUID, attachment_id: UUID) -> bytes:
+    """A whole attachment in memory (tests and small previews; downloads stream instead)."""
+    with open(storage.attachment_path(report_id, attachment_id), "rb") as source:
+        output = io.BytesIO()
+        for chunk in vault.decrypt_stream(
+            report_key, source, context=attachment_context(report_id, attachment_id)
+        ):
+            output.write(chunk)
+    return output.getvalue()

@@ -1,0 +1,41 @@
+"""The columns of report data that are stored readable, and why (DESIGN.md, guarantee 1).
+
+A test compares this with the models: a new column fails it until it is listed here as
+readable (with a reason) or as encrypted. Nothing a reporter typed or sent may be readable.
+"""
+
+READABLE = {
+    "intake.Report": {
+        "id": "routing",
+        "desk": "routing",
+        "number": "how staff name a report",
+        "category": "routing and statistics",
+        "language": "staff must know which language to answer in",
+        "status": "workflow",
+        "received_at": "deadlines and ordering",
+        "last_reporter_activity_at": "unread markers",
+        "receipt_lookup": "finds the report from a receipt; a one-way Argon2id derivation",
+    },
+    "intake.ReportKeySeal": {"id": "row id", "report": "routing", "staff": "recipient"},
+    "intake.Message": {
+        "id": "row id",
+        "report": "routing",
+        "author": "staff member or reporter",
+        "sent_at": "ordering of the conversation",
+    },
+    "intake.Attachment": {
+        "id": "row id and file name on disk",
+        "report": "routing",
+        "message": "which message it came with",
+        "uploaded_at": "ordering",
+        "size_bytes": "limits and display",
+        "stored_bytes": "storage accounting",
+    },
+}
+
+ENCRYPTED = {
+    "intake.Report": {"report_key_for_reporter", "content"},
+    "intake.ReportKeySeal": {"sealed"},
+    "intake.Message": {"body"},
+    "intake.Attachment": {"details"},
+}

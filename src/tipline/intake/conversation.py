@@ -1,0 +1,183 @@
+"""The conversation between a reporter and the desk, both sides' writes and the reporter's
+read. Staff open a report's key with their private key; the reporter with the receipt."""
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tipline import vault
+from tipline.accounts.models import StaffUser
+from tipline.audit.actions import record
+
+from . import receipts
+from .attachments import decrypt_details, encrypt_details, keep_received_files
+from .models import Attachment, Message, Report
+from .submission import content_context, reporter_context
+from .uploads import PendingUpload
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_LENGTH = 20_000
+
+
+@dataclass(frozen=True)
+class OpenedReport:
+    """A report whose key is in hand, for one request."""
+
+    report: Report
+    report_key: vault.ReportKey
+
+
+@dataclass(frozen=True)
+class ShownAttachment:
+    name: str
+    size_bytes: int
+    metadata: str
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    from_reporter: bool
+    sent_at: datetime
+    text: str
+    attachments: list[ShownAttachment]
+
+
+def open_as_reporter(receipt_code: str) -> OpenedReport | None:
+    """The report a receipt opens, or None. One Argon2id call whatever the outcome.
+
+    Raises `vault.MalformedSecret` (before any work) for a code of the wrong form.
+    """
+    vault.normalise_receipt_code(receipt_code)
+    secrets = receipts.derive(receipt_code)
+    # Uses index: intake_report receipt_lookup (unique).
+    report = (
+        Report.objects.select_related("desk", "category")
+        .filter(receipt_lookup=secrets.lookup)
+        .first()
+    )
+    if report is None:
+        return None
+    try:
+        report_key = vault.open_report_key_as_reporter(
+            report.report_key_for_reporter,
+            secrets.reporter_key,
+            context=reporter_context(report.id),
+        )
+    except vault.DecryptionError:
+        # The lookup matched but the key did not open: the row was tampered with.
+        logger.error("a receipt matched report %s but did not open its key", report.id)
+        return None
+    return OpenedReport(report, report_key)
+
+
+def open_as_staff(
+    report: Report, staff: StaffUser, private_key: vault.StaffPrivateKey
+) -> OpenedReport:
+    """Open a report with a recipient's private key; `vault.DecryptionError` for others."""
+    seal = report.seals.filter(staff=staff).first()
+    if seal is None:
+        raise vault.DecryptionError("no key of this report was sealed to this staff member")
+    return OpenedReport(report, vault.open_sealed_report_key(bytes(seal.sealed), private_key))
+
+
+def read_content(opened: OpenedReport) -> dict[str, Any]:
+    text = vault.decrypt_text(
+        opened.report_key, bytes(opened.report.content), context=content_context(opened.report.id)
+    )
+    return dict(json.loads(text))
+
+
+def read_conversation(opened: OpenedReport) -> list[ShownMessage]:
+    """Every message in order, decrypted, with the names of the files that came with it."""
+    report, key = opened.report, opened.report_key
+    files_by_message: dict[uuid.UUID | None, list[ShownAttachment]] = {}
+    for attachment in Attachment.objects.filter(report=report):
+        details = decrypt_details(key, report.id, attachment.id, bytes(attachment.details))
+        files_by_message.setdefault(attachment.message_id, []).append(
+            ShownAttachment(details["name"], attachment.size_bytes, details["metadata"])
+        )
+    shown = [
+        ShownMessage(
+            from_reporter=message.from_reporter,
+            sent_at=message.sent_at,
+            text=vault.decrypt_text(key, bytes(message.body), context=_message_context(message)),
+            attachments=files_by_message.get(message.id, []),
+        )
+        for message in Message.objects.filter(report=report)
+    ]
+    initial = ShownMessage(True, report.received_at, "", files_by_message.get(None, []))
+    return [initial, *shown]
+
+
+def add_reporter_message(
+    opened: OpenedReport, *, text: str, pending: PendingUpload | None = None
+) -> Message:
+    """The reporter writes again (text, files or both). Raises `AttachmentRefused`."""
+    report = opened.report
+    try:
+        kept = (
+            keep_received_files(pending, report.desk, report.id, opened.report_key)
+            if pending
+            else []
+        )
+        message_id = uuid.uuid4()
+        body = vault.encrypt_text(
+            opened.report_key, text, context=f"report/{report.id}/message/{message_id}"
+        )
+        details = [(k, encrypt_details(opened.report_key, report.id, k)) for k in kept]
+        now = timezone.now()
+        with transaction.atomic():
+            message = Message.objects.create(id=message_id, report=report, sent_at=now, body=body)
+            Attachment.objects.bulk_create(
+                Attachment(
+                    id=k.attachment_id,
+                    report=report,
+                    message=message,
+                    uploaded_at=now,
+                    size_bytes=k.size_bytes,
+                    stored_bytes=k.stored_bytes,
+                    details=blob,
+                )
+                for k, blob in details
+            )
+            Report.objects.filter(pk=report.pk).update(last_reporter_activity_at=now)
+            record(
+                "report.reporter_message",
+                actor=None,
+                desk=report.desk,
+                report_id=report.id,
+                attachments=len(details),
+            )
+    except BaseException:
+        if pending:
+            pending.discard()  # files already moved into place are removed too
+        raise
+    if pending:
+        pending.finished()
+    return message
+
+
+def add_staff_reply(opened: OpenedReport, *, author: StaffUser, text: str) -> Message:
+    """A staff member answers the reporter; the reporter reads it with the receipt."""
+    report = opened.report
+    message_id = uuid.uuid4()
+    body = vault.encrypt_text(
+        opened.report_key, text, context=f"report/{report.id}/message/{message_id}"
+    )
+    with transaction.atomic():
+        message = Message.objects.create(
+            id=message_id, report=report, author=author, sent_at=timezone.now(), body=body
+        )
+        record("report.replied", actor=author, desk=report.desk, report_id=report.id)
+    return message
+
+
+def _message_context(message: Message) -> str:
+    return f"report/{message.report_id}/message/{message.id}"

@@ -1,0 +1,184 @@
+"""Reports and what belongs to them.
+
+Everything a reporter wrote or sent is stored encrypted with the report's key (BinaryField
+columns). What stays readable is listed in `cleartext.py` and held there by a test: ids,
+desk, category, language, status, timestamps, authorship, sizes.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from tipline.desks.models import Desk
+
+
+def translated(texts: dict[str, str], language: str) -> str:
+    """The text for `language`, falling back to English, then to any text there is."""
+    return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
+
+
+class ReceiptSalt(models.Model):
+    """The installation's receipt salt (one row). Losing it makes every receipt useless."""
+
+    salt = models.BinaryField()
+
+    def __str__(self) -> str:
+        return "receipt salt"
+
+
+class Category(models.Model):
+    """A kind of conduct a desk takes reports about, with its own questions."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="categories")
+    slug = models.SlugField(max_length=50)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    # {"en": "Drug trafficking", "ur": "...", "zh-hans": "..."}
+    names = models.JSONField(default=dict)
+    descriptions = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "slug"], name="category_slug_per_desk")
+        ]
+
+    def __str__(self) -> str:
+        return translated(self.names, "en")
+
+    def name(self, language: str) -> str:
+        return translated(self.names, language)
+
+    def description(self, language: str) -> str:
+        return translated(self.descriptions, language) if self.descriptions else ""
+
+
+class QuestionKind(models.TextChoices):
+    SHORT_TEXT = "short_text", "Short text"
+    LONG_TEXT = "long_text", "Long text"
+    SINGLE_CHOICE = "single_choice", "One choice"
+    MULTIPLE_CHOICE = "multiple_choice", "Several choices"
+    DATE = "date", "Date"
+    PLACE = "place", "Place"
+    NUMBER = "number", "Number"
+    YES_NO = "yes_no", "Yes or no"
+
+
+class Question(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=50)
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=16, choices=QuestionKind.choices)
+    required = models.BooleanField(default=False)
+    labels = models.JSONField(default=dict)
+    help_texts = models.JSONField(default=dict, blank=True)
+    # For choice questions: [{"value": "cocaine", "labels": {"en": "Cocaine", ...}}, ...]
+    choices = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "key"], name="question_key_per_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {translated(self.labels, 'en')}"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    IN_TRIAGE = "in_triage", "In triage"
+    IN_PROGRESS = "in_progress", "In progress"
+    CLOSED = "closed", "Closed"
+
+
+class Report(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="reports")
+    number = models.PositiveIntegerField()
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
+    language = models.CharField(max_length=10)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    received_at = models.DateTimeField(default=timezone.now)
+    last_reporter_activity_at = models.DateTimeField(default=timezone.now)
+    # Derived from the receipt code; finds the report when the reporter comes back.
+    receipt_lookup = models.CharField(max_length=64, unique=True)
+    # The report key, wrapped under the key derived from the receipt code.
+    report_key_for_reporter = models.BinaryField()
+    # Encrypted JSON: {"answers": {...}, "description": "..."}.
+    content = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "number"], name="report_number_per_desk")
+        ]
+        indexes = [models.Index(fields=["desk", "-received_at"], name="report_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.desk.slug} #{self.number}"
+
+
+class ReportKeySeal(models.Model):
+    """The report key sealed to one recipient, made when the report arrived."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="seals")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sealed = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "staff"], name="one_seal_per_recipient")
+        ]
+
+    def __str__(self) -> str:
+        return f"key of {self.report_id} for staff {self.staff_id}"
+
+
+class Message(models.Model):
+    """One turn of the conversation: from the reporter (author is None) or from staff."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    body = models.BinaryField()
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"message {self.id} of {self.report_id}"
+
+    @property
+    def from_reporter(self) -> bool:
+        return self.author_id is None
+
+
+class Attachment(models.Model):
+    """A file sent by the reporter, encrypted on disk; name and type are encrypted here."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    size_bytes = models.BigIntegerField()
+    stored_bytes = models.BigIntegerField()
+    # Encrypted JSON: {"name": ..., "type": ..., "metadata": "removed" | "kept"}.
+    details = models.BinaryField()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"attachment {self.id} of {self.report_id}"

@@ -1,0 +1,170 @@
+"""Accepting a report: the one path by which reports enter Tipline.
+
+Order matters for DESIGN.md's guarantees:
+1. the Argon2id derivation runs first, outside any transaction and any lock;
+2. files are cleaned, encrypted and fsynced into place, still outside the transaction;
+3. one short transaction writes the report, its sealed keys, its attachments and the audit
+   event; the receipt is shown only after it commits (guarantee 4).
+A failure at any step before the commit removes the files written for it.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tipline import vault
+from tipline.audit.actions import record
+from tipline.desks.models import Desk
+from tipline.desks.selectors import recipients_of
+
+from . import receipts, storage
+from .attachments import KeptFile, encrypt_details, keep_received_files
+from .models import Attachment, Category, Report, ReportKeySeal
+from .uploads import PendingUpload
+
+
+class DeskNotReady(Exception):
+    """The desk has no recipient: a report would be stored that nobody could read."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report: Report
+    receipt_code: str  # formatted for display; shown once, never stored
+    first_time: bool  # False when the same form arrived again
+
+
+def desk_is_ready(desk: Desk) -> bool:
+    return bool(recipients_of(desk))
+
+
+def begin(desk: Desk) -> PendingUpload:
+    """Somewhere for the upload handler to put the files of a new report."""
+    return PendingUpload(max_files=desk.max_attachments, max_file_bytes=desk.max_attachment_bytes)
+
+
+def content_context(report_id: uuid.UUID) -> str:
+    return f"report/{report_id}/content"
+
+
+def reporter_context(report_id: uuid.UUID) -> str:
+    return f"report/{report_id}"
+
+
+def submit_report(
+    pending: PendingUpload,
+    *,
+    desk: Desk,
+    category: Category,
+    language: str,
+    answers: dict[str, Any],
+    description: str,
+    receipt_code: str,
+) -> Submitted:
+    """Store a report for good and return its receipt.
+
+    Raises `DeskNotReady` or `attachments.AttachmentRefused`; nothing is kept then.
+    """
+    report_id, report_key = uuid.uuid4(), vault.new_report_key()
+    try:
+        secrets = receipts.derive(receipt_code)
+        if Report.objects.filter(receipt_lookup=secrets.lookup).exists():
+            pending.discard()
+            return _already_received(secrets.lookup, receipt_code)
+        recipients = recipients_of(desk)
+        if not recipients:
+            raise DeskNotReady
+        kept = keep_received_files(pending, desk, report_id, report_key)
+        content = vault.encrypt_text(
+            report_key,
+            json.dumps({"answers": answers, "description": description}, ensure_ascii=False),
+            context=content_context(report_id),
+        )
+        wrapped = vault.wrap_report_key_for_reporter(
+            report_key, secrets.reporter_key, context=reporter_context(report_id)
+        )
+        seals = [(r, vault.seal_report_key(report_key, bytes(r.public_key))) for r in recipients]
+        details = [(k, encrypt_details(report_key, report_id, k)) for k in kept]
+        report = _commit(
+            report_id, desk, category, language, secrets.lookup, wrapped, content, seals, details
+        )
+    except IntegrityError:
+        # The same form, committed a moment ago by a request running beside this one.
+        pending.discard()
+        storage.discard_report_files(report_id)
+        return _already_received(secrets.lookup, receipt_code)
+    except BaseException:
+        pending.discard()
+        storage.discard_report_files(report_id)
+        raise
+    pending.finished()
+    return Submitted(report, vault.format_receipt_code(receipt_code), first_time=True)
+
+
+def _commit(
+    report_id: uuid.UUID,
+    desk: Desk,
+    category: Category,
+    language: str,
+    lookup: str,
+    wrapped: bytes,
+    content: bytes,
+    seals: list[tuple[Any, bytes]],
+    details: list[tuple[KeptFile, bytes]],
+) -> Report:
+    now = timezone.now()
+    with transaction.atomic():
+        report = Report.objects.create(
+            id=report_id,
+            desk=desk,
+            number=_next_report_number(desk),
+            category=category,
+            language=language,
+            received_at=now,
+            last_reporter_activity_at=now,
+            receipt_lookup=lookup,
+            report_key_for_reporter=wrapped,
+            content=content,
+        )
+        ReportKeySeal.objects.bulk_create(
+            ReportKeySeal(report=report, staff=staff, sealed=sealed) for staff, sealed in seals
+        )
+        Attachment.objects.bulk_create(
+            Attachment(
+                id=kept.attachment_id,
+                report=report,
+                uploaded_at=now,
+                size_bytes=kept.size_bytes,
+                stored_bytes=kept.stored_bytes,
+                details=blob,
+            )
+            for kept, blob in details
+        )
+        record(
+            "report.received",
+            actor=None,
+            desk=desk,
+            report_id=report.id,
+            attachments=len(details),
+            recipients=len(seals),
+        )
+    return report
+
+
+def _next_report_number(desk: Desk) -> int:
+    """The desk's next report number, raised by the database inside the transaction.
+
+    The UPDATE locks the desk's row until commit, so two reports never share a number.
+    """
+    Desk.objects.filter(pk=desk.pk).update(last_report_number=F("last_report_number") + 1)
+    return int(Desk.objects.values_list("last_report_number", flat=True).get(pk=desk.pk))
+
+
+def _already_received(lookup: str, receipt_code: str) -> Submitted:
+    report = Report.objects.get(receipt_lookup=lookup)
+    return Submitted(report, vault.format_receipt_code(receipt_code), first_time=False)

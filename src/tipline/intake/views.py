@@ -1,0 +1,309 @@
+"""The reporter's pages. Work without JavaScript, set no cookie before the reporter acts
+(the desk and category pages set none; the form's CSRF cookie comes with the form), and
+keep nothing about who asked."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+
+from tipline import vault
+from tipline.audit.actions import record
+from tipline.desks.models import Desk
+
+from . import conversation, receipts, submission
+from .attachments import AttachmentRefused
+from .categories import active_categories
+from .forms import MessageForm, ReceiptForm, ReportForm
+from .models import Category, Report, translated
+from .throttle import WRONG_RECEIPTS
+from .uploads import EncryptingUploadHandler, PendingUpload
+
+# Room for the form's text fields on top of the attachments, when checking a request's size.
+FORM_ALLOWANCE_BYTES = 1024 * 1024
+
+
+def desk_page(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    desk = get_object_or_404(Desk, slug=desk_slug)
+    return render(
+        request,
+        "intake/desk.html",
+        {
+            "desk": desk,
+            "categories": [(c, c.name(get_language())) for c in active_categories(desk)],
+            "ready": submission.desk_is_ready(desk),
+        },
+    )
+
+
+@csrf_exempt  # checked in _receive_report, after the upload handlers are in place
+@sensitive_post_parameters()
+def report_form(request: HttpRequest, desk_slug: str, category_slug: str) -> HttpResponse:
+    desk = get_object_or_404(Desk, slug=desk_slug)
+    category = get_object_or_404(Category, desk=desk, slug=category_slug, is_active=True)
+    if not submission.desk_is_ready(desk):
+        return render(request, "intake/not_ready.html", {"desk": desk}, status=503)
+    if request.method != "POST":
+        form = ReportForm(category, get_language(), initial={"receipt": receipts.issue_for_form()})
+        return _form_page(request, desk, category, form)
+
+    if _declared_size(request) > desk.max_attachments * desk.max_attachment_bytes + (
+        FORM_ALLOWANCE_BYTES
+    ):
+        return _form_error(request, desk, category, "too_large", status=413)
+    pending = submission.begin(desk)
+    request.upload_handlers = [EncryptingUploadHandler(pending)]
+    try:
+        return _receive_report(request, desk=desk, category=category, pending=pending)
+    finally:
+        pending.finished()  # the staging folder goes whatever happened
+
+
+@csrf_protect
+@sensitive_variables("code")
+def _receive_report(
+    request: HttpRequest, *, desk: Desk, category: Category, pending: PendingUpload
+) -> HttpResponse:
+    form = ReportForm(category, get_language(), request.POST)
+    if pending.problem:
+        pending.discard()
+        return _form_page(
+            request, desk, category, _keep_receipt(form), file_problem=pending.problem
+        )
+    if not form.is_valid():
+        pending.discard()
+        return _form_page(request, desk, category, _keep_receipt(form), status=400)
+    try:
+        code = receipts.code_from_form(form.cleaned_data["receipt"])
+    except receipts.FormReceiptInvalid:
+        pending.discard()
+        return render(request, "intake/form_expired.html", {"desk": desk}, status=400)
+    try:
+        result = submission.submit_report(
+            pending,
+            desk=desk,
+            category=category,
+            language=get_language(),
+            answers=form.answers(),
+            description=form.cleaned_data["description"],
+            receipt_code=code,
+        )
+    except submission.DeskNotReady:
+        return render(request, "intake/not_ready.html", {"desk": desk}, status=503)
+    except AttachmentRefused as refused:
+        return _form_page(
+            request,
+            desk,
+            category,
+            _keep_receipt(form),
+            file_problem=refused.reason,
+            file_name=refused.name,
+        )
+    return render(
+        request,
+        "intake/receipt.html",
+        {"desk": desk, "receipt_code": result.receipt_code, "again": not result.first_time},
+    )
+
+
+@csrf_protect
+@sensitive_post_parameters("receipt")
+def come_back(request: HttpRequest) -> HttpResponse:
+    """Type the receipt code, read the replies, write again."""
+    form = ReceiptForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, "intake/come_back.html", {"form": form})
+    wait = WRONG_RECEIPTS.retry_after(request.client_bucket)  # type: ignore[attr-defined]
+    if wait:
+        return _throttled(request, wait)
+    if not form.is_valid():
+        return render(request, "intake/come_back.html", {"form": form}, status=400)
+    try:
+        opened = conversation.open_as_reporter(form.cleaned_data["receipt"])
+    except vault.MalformedSecret:
+        form.add_error("receipt", _malformed_receipt_message())
+        return render(request, "intake/come_back.html", {"form": form}, status=400)
+    if opened is None:
+        WRONG_RECEIPTS.record_failure(request.client_bucket)  # type: ignore[attr-defined]
+        return render(
+            request, "intake/come_back.html", {"form": form, "not_found": True}, status=404
+        )
+    return _report_page(request, opened, form.cleaned_data["receipt"])
+
+
+@csrf_exempt  # checked in _receive_message, after the upload handler is in place
+@sensitive_post_parameters()
+def add_message(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("intake:come_back"))
+    wait = WRONG_RECEIPTS.retry_after(request.client_bucket)  # type: ignore[attr-defined]
+    if wait:
+        return _throttled(request, wait)
+    # The report (and its desk's limits) is known only once the body is read: receive under
+    # the largest limits of any desk, then hold the files to their desk's own limits.
+    limits = Desk.objects.aggregate(
+        files=Max("max_attachments"), megabytes=Max("max_attachment_megabytes")
+    )
+    pending = PendingUpload(
+        max_files=limits["files"] or 0, max_file_bytes=(limits["megabytes"] or 0) * 1024 * 1024
+    )
+    if _declared_size(request) > pending.max_files * pending.max_file_bytes + FORM_ALLOWANCE_BYTES:
+        return render(request, "intake/come_back.html", {"form": ReceiptForm()}, status=413)
+    request.upload_handlers = [EncryptingUploadHandler(pending)]
+    try:
+        return _receive_message(request, pending)
+    finally:
+        pending.finished()
+
+
+@csrf_protect
+def _receive_message(request: HttpRequest, pending: PendingUpload) -> HttpResponse:
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        pending.discard()
+        return render(request, "intake/come_back.html", {"form": ReceiptForm()}, status=400)
+    code = form.cleaned_data["receipt"]
+    try:
+        opened = conversation.open_as_reporter(code)
+    except vault.MalformedSecret:
+        opened = None
+    if opened is None:
+        pending.discard()
+        WRONG_RECEIPTS.record_failure(request.client_bucket)  # type: ignore[attr-defined]
+        return render(
+            request,
+            "intake/come_back.html",
+            {"form": ReceiptForm(), "not_found": True},
+            status=404,
+        )
+    text = form.cleaned_data["text"]
+    if pending.problem or not (text or pending.files):
+        pending.discard()
+        problem = pending.problem or "empty"
+        return _report_page(request, opened, code, message_problem=problem, status=400)
+    try:
+        conversation.add_reporter_message(opened, text=text, pending=pending)
+    except AttachmentRefused as refused:
+        return _report_page(
+            request,
+            opened,
+            code,
+            message_problem=refused.reason,
+            file_name=refused.name,
+            status=400,
+        )
+    return _report_page(request, opened, code, sent=True)
+
+
+def _report_page(
+    request: HttpRequest,
+    opened: conversation.OpenedReport,
+    code: str,
+    *,
+    status: int = 200,
+    **extra: object,
+) -> HttpResponse:
+    report = opened.report
+    with transaction.atomic():
+        record("report.opened_by_reporter", actor=None, desk=report.desk, report_id=report.id)
+    content = conversation.read_content(opened)
+    return render(
+        request,
+        "intake/report.html",
+        {
+            "report": report,
+            "category_name": report.category.name(get_language()),
+            "description": content["description"],
+            "answers": _answer_rows(report, content["answers"], get_language()),
+            "messages": conversation.read_conversation(opened),
+            "message_form": MessageForm(initial={"receipt": code}),
+            "max_files": report.desk.max_attachments,
+            **extra,
+        },
+        status=status,
+    )
+
+
+def _answer_rows(
+    report: Report, answers: dict[str, object], language: str
+) -> list[tuple[str, str]]:
+    """(question, answer) in the reporter's language, choices shown by their labels."""
+    rows = []
+    for question in report.category.questions.all():
+        if question.key not in answers:
+            continue
+        labels = {c["value"]: translated(c["labels"], language) for c in question.choices}
+        value = answers[question.key]
+        values = value if isinstance(value, list) else [value]
+        shown = ", ".join(labels.get(str(v), str(v)) for v in values)
+        rows.append((translated(question.labels, language), shown))
+    return rows
+
+
+def _form_page(
+    request: HttpRequest,
+    desk: Desk,
+    category: Category,
+    form: ReportForm,
+    *,
+    status: int | None = None,
+    file_problem: str | None = None,
+    file_name: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "intake/report_form.html",
+        {
+            "desk": desk,
+            "category": category,
+            "category_name": category.name(get_language()),
+            "category_description": category.description(get_language()),
+            "form": form,
+            "file_problem": file_problem,
+            "file_name": file_name,
+        },
+        status=status or (400 if file_problem else 200),
+    )
+
+
+def _form_error(
+    request: HttpRequest, desk: Desk, category: Category, problem: str, *, status: int
+) -> HttpResponse:
+    form = ReportForm(category, get_language(), initial={"receipt": receipts.issue_for_form()})
+    response = _form_page(request, desk, category, form, file_problem=problem)
+    response.status_code = status
+    return response
+
+
+def _keep_receipt(form: ReportForm) -> ReportForm:
+    """Show the form again with the same hidden receipt, so a retry stays one report."""
+    signed = form.data.get("receipt", "")
+    try:
+        receipts.code_from_form(signed)
+    except receipts.FormReceiptInvalid:
+        signed = receipts.issue_for_form()
+    data = form.data.copy()
+    data["receipt"] = signed
+    form.data = data
+    return form
+
+
+def _declared_size(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+def _throttled(request: HttpRequest, wait: int) -> HttpResponse:
+    response = render(request, "intake/throttled.html", {"minutes": max(1, wait // 60)}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _malformed_receipt_message() -> str:
+    return gettext("A receipt code has 20 digits. Spaces and dashes do not matter.")
