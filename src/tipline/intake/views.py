@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from tipline import vault
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
+from tipline.web.middleware import csrf_protect
 
 from . import conversation, receipts, submission
 from .attachments import AttachmentRefused
@@ -110,7 +111,6 @@ def _receive_report(
     )
 
 
-@csrf_protect
 @sensitive_post_parameters("receipt")
 def come_back(request: HttpRequest) -> HttpResponse:
     """Type the receipt code, read the replies, write again."""

@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests (loaded with `-p tipline.testing.fixtures`)."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django_otp.oath import TOTP
@@ -95,3 +96,22 @@ def fresh_throttle() -> None:
     from tipline.intake.throttle import WRONG_RECEIPTS
 
     WRONG_RECEIPTS.reset()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-output" / "screenshots"
+
+
+def screenshot(page: object, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]

@@ -27,3 +27,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Argon2 for Django's password hashes stays Argon2id, only cheaper (the vault's own costs
 # are lowered by the `fast_vault` fixture, never by a switch in production code).
 PASSWORD_HASHERS = ["tipline.testing.hashers.FastArgon2PasswordHasher"]
+
+# Playwright's sync API runs an event loop in the test's thread; Django's ORM would refuse
+# to run there without this (browser tests only; never set outside the test suite).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

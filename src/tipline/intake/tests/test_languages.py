@@ -73,3 +73,15 @@ def test_form_questions_are_shown_in_urdu(
     body = client.get("/ur/report/narcotics/drug-trafficking/").content.decode()
     assert "آپ کو یہ کیسے معلوم ہے؟" in body
     assert "رپورٹ بھیجیں" in body
+
+
+@pytest.mark.django_db
+def test_the_receipt_page_offers_no_link_that_would_lose_the_receipt(
+    client: Client, desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    from .helpers import send_report
+
+    category = desk_with_recipient.desk.categories.get(slug="corruption")
+    body = send_report(client, category).content.decode()
+    assert 'id="receipt-code"' in body
+    assert "hreflang" not in body

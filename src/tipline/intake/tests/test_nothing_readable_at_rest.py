@@ -1,4 +1,4 @@
-"""DESIGN.md guarantee 1: a copy of the database and the files reveals no report content.
+"""DESIGN.md guarantees 1 and 2: a copy of the database and the files reveals no report content.
 
 A marker goes into every answer, the description, a message, file names and file contents;
 then the database (the SQLite file with its WAL, or a pg_dump of PostgreSQL) and every
@@ -71,7 +71,12 @@ def data_folder_bytes() -> list[tuple[Path, bytes]]:
 def test_no_marker_anywhere_at_rest(files_dir: Path) -> None:
     setup = DeskWithRecipient()
     category = setup.desk.categories.get(slug="smuggling")
-    client = Client()
+    client = Client(
+        REMOTE_ADDR="203.0.113.99",
+        HTTP_USER_AGENT="UA-MARKER-Q7",
+        HTTP_REFERER="https://search.example/REF-MARKER-Q8",
+        HTTP_X_FORWARDED_FOR="198.51.100.77",
+    )
     data = open_form(client, category)
     text = f"{MARKER} {URDU_MARKER}"
     data.update(
@@ -96,7 +101,16 @@ def test_no_marker_anywhere_at_rest(files_dir: Path) -> None:
 
     at_rest = database_bytes()
     assert b"Narcotics desk" in at_rest  # the search does see the database's contents
-    secrets = [*forms_of(MARKER), *forms_of(URDU_MARKER), *forms_of(code.replace(" ", ""))]
+    secrets = [
+        *forms_of(MARKER),
+        *forms_of(URDU_MARKER),
+        *forms_of(code.replace(" ", "")),
+        # Guarantee 2: nothing about the reporter's connection is written either.
+        *forms_of("203.0.113.99"),
+        *forms_of("198.51.100.77"),
+        *forms_of("UA-MARKER-Q7"),
+        *forms_of("REF-MARKER-Q8"),
+    ]
     for secret in secrets:
         assert secret not in at_rest
     files = data_folder_bytes()

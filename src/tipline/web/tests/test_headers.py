@@ -72,3 +72,29 @@ def test_static_files_are_served_from_this_origin(client: Client) -> None:
     response = client.get("/static/web/site.css")
     assert response.status_code == 200
     assert "Cache-Control" not in response or response["Cache-Control"] != "no-store"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("origin", "status"), [("null", 200), ("https://evil.example", 403)])
+def test_forms_work_under_no_referrer_and_foreign_origins_are_refused(
+    origin: str, status: int
+) -> None:
+    """Browsers send `Origin: null` under `Referrer-Policy: no-referrer` (found by the
+    browser tests): it must not break forms, while a foreign origin is still refused."""
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/en/receipt/")
+    token = page.cookies["csrftoken"].value
+    response = client.post(
+        "/en/receipt/",
+        {"receipt": "", "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN=origin,
+    )
+    assert response.status_code == (400 if status == 200 else 403)
+
+
+@pytest.mark.django_db
+def test_a_post_without_the_token_is_refused_even_with_a_null_origin() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/en/receipt/", {"receipt": "1" * 20}, HTTP_ORIGIN="null")
+    assert response.status_code == 403
+    assert "expired" in response.content.decode()
