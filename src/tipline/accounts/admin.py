@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tipline.audit.admin import AuditedAdmin
+from tipline.audit.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import Invitation, Role, StaffUser
 
@@ -31,13 +31,7 @@ class StaffUserAdmin(AuditedAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
     list_display = ["username", "role", "created_at", "expires_at", "used_at"]
     fields = ["username", "role", "created_by", "created_at", "expires_at", "used_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -38,13 +38,8 @@ class AuditedAdmin(ModelAdmin):
         )
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(ModelAdmin):
-    list_display = ["at", "action", "actor", "desk", "report_id"]
-    list_filter = ["action", "desk"]
-    search_fields = ["action", "actor__username"]
-    date_hierarchy = "at"
-    list_select_related = ["actor", "desk"]
+class ReadOnlyAdmin(ModelAdmin):
+    """Listed and readable in the admin; never added, changed or deleted there."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -54,3 +49,12 @@ class AuditEventAdmin(ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "actor", "desk", "report_id"]
+    list_filter = ["action", "desk"]
+    search_fields = ["action", "actor__username"]
+    date_hierarchy = "at"
+    list_select_related = ["actor", "desk"]

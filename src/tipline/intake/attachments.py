@@ -4,12 +4,14 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from tipline import vault
 from tipline.desks.models import Desk, UncleanableFiles
 
 from . import cleaning, storage
+from .models import Attachment, Message, Report
 from .uploads import PendingUpload, ReceivedFile, attachment_context
 
 
@@ -44,6 +46,29 @@ def keep_received_files(
             raise AttachmentRefused(received.name, "too_large")
     storage.make_report_folder(report_id)
     return [_keep(pending, received, desk, report_id, report_key) for received in pending.files]
+
+
+def save_attachment_rows(
+    report: Report,
+    kept: list[KeptFile],
+    report_key: vault.ReportKey,
+    *,
+    uploaded_at: datetime,
+    message: Message | None = None,
+) -> None:
+    """The database rows of kept files (inside the caller's transaction)."""
+    Attachment.objects.bulk_create(
+        Attachment(
+            id=file.attachment_id,
+            report=report,
+            message=message,
+            uploaded_at=uploaded_at,
+            size_bytes=file.size_bytes,
+            stored_bytes=file.stored_bytes,
+            details=encrypt_details(report_key, report.id, file),
+        )
+        for file in kept
+    )
 
 
 def details_context(report_id: UUID, attachment_id: UUID) -> str:

@@ -16,7 +16,7 @@ from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
 
 from . import receipts
-from .attachments import decrypt_details, encrypt_details, keep_received_files
+from .attachments import decrypt_details, keep_received_files, save_attachment_rows
 from .models import Attachment, Message, Report
 from .submission import content_context, reporter_context
 from .uploads import PendingUpload
@@ -131,29 +131,17 @@ def add_reporter_message(
         body = vault.encrypt_text(
             opened.report_key, text, context=f"report/{report.id}/message/{message_id}"
         )
-        details = [(k, encrypt_details(opened.report_key, report.id, k)) for k in kept]
         now = timezone.now()
         with transaction.atomic():
             message = Message.objects.create(id=message_id, report=report, sent_at=now, body=body)
-            Attachment.objects.bulk_create(
-                Attachment(
-                    id=k.attachment_id,
-                    report=report,
-                    message=message,
-                    uploaded_at=now,
-                    size_bytes=k.size_bytes,
-                    stored_bytes=k.stored_bytes,
-                    details=blob,
-                )
-                for k, blob in details
-            )
+            save_attachment_rows(report, kept, opened.report_key, uploaded_at=now, message=message)
             Report.objects.filter(pk=report.pk).update(last_reporter_activity_at=now)
             record(
                 "report.reporter_message",
                 actor=None,
                 desk=report.desk,
                 report_id=report.id,
-                attachments=len(details),
+                attachments=len(kept),
             )
     except BaseException:
         if pending:

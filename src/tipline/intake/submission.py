@@ -23,8 +23,8 @@ from tipline.desks.models import Desk
 from tipline.desks.selectors import recipients_of
 
 from . import receipts, storage
-from .attachments import KeptFile, encrypt_details, keep_received_files
-from .models import Attachment, Category, Report, ReportKeySeal
+from .attachments import KeptFile, keep_received_files, save_attachment_rows
+from .models import Category, Report, ReportKeySeal
 from .uploads import PendingUpload
 
 
@@ -89,9 +89,17 @@ def submit_report(
             report_key, secrets.reporter_key, context=reporter_context(report_id)
         )
         seals = [(r, vault.seal_report_key(report_key, bytes(r.public_key))) for r in recipients]
-        details = [(k, encrypt_details(report_key, report_id, k)) for k in kept]
         report = _commit(
-            report_id, desk, category, language, secrets.lookup, wrapped, content, seals, details
+            report_id,
+            report_key,
+            desk,
+            category,
+            language,
+            secrets.lookup,
+            wrapped,
+            content,
+            seals,
+            kept,
         )
     except IntegrityError:
         # The same form, committed a moment ago by a request running beside this one.
@@ -108,6 +116,7 @@ def submit_report(
 
 def _commit(
     report_id: uuid.UUID,
+    report_key: vault.ReportKey,
     desk: Desk,
     category: Category,
     language: str,
@@ -115,7 +124,7 @@ def _commit(
     wrapped: bytes,
     content: bytes,
     seals: list[tuple[Any, bytes]],
-    details: list[tuple[KeptFile, bytes]],
+    kept: list[KeptFile],
 ) -> Report:
     now = timezone.now()
     with transaction.atomic():
@@ -134,23 +143,13 @@ def _commit(
         ReportKeySeal.objects.bulk_create(
             ReportKeySeal(report=report, staff=staff, sealed=sealed) for staff, sealed in seals
         )
-        Attachment.objects.bulk_create(
-            Attachment(
-                id=kept.attachment_id,
-                report=report,
-                uploaded_at=now,
-                size_bytes=kept.size_bytes,
-                stored_bytes=kept.stored_bytes,
-                details=blob,
-            )
-            for kept, blob in details
-        )
+        save_attachment_rows(report, kept, report_key, uploaded_at=now)
         record(
             "report.received",
             actor=None,
             desk=desk,
             report_id=report.id,
-            attachments=len(details),
+            attachments=len(kept),
             recipients=len(seals),
         )
     return report
