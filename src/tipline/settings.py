@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tipline.accounts",
     "tipline.desks",
     "tipline.intake",
+    "tipline.casework",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "tipline.web.middleware.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "tipline.accounts.middleware.staff_session_limits",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -116,11 +118,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:signin"
 
 # Staff sessions: server-side, strict cookies, a hard limit on their life.
 SESSION_COOKIE_NAME = "tipline_staff"
 SESSION_COOKIE_AGE = env.integer("TIPLINE_SESSION_HOURS", 8, minimum=1) * 3600
+SESSION_IDLE_SECONDS = env.integer("TIPLINE_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"

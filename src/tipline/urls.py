@@ -1,12 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
-from tipline.accounts import views as accounts_views
 from tipline.web import views as web_views
 
-# The admin asks for the second factor as well as the password (django-otp).
+# The admin asks for the second factor as well as the password (django-otp); it is
+# reached through Tipline's own sign-in, which also unwraps the private key.
 admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "Tipline administration"
 admin.site.site_title = "Tipline"
@@ -14,11 +15,12 @@ admin.site.site_title = "Tipline"
 urlpatterns = [
     path("", web_views.landing, name="landing"),
     path(
-        "staff/invitation/<str:token>/",
-        accounts_views.accept_invitation,
-        name="accept_invitation",
+        "staff/admin/login/",
+        RedirectView.as_view(pattern_name="accounts:signin", query_string=True),
     ),
     path("staff/admin/", admin.site.urls),
+    path("staff/", include("tipline.accounts.urls")),
+    path("staff/", include("tipline.casework.urls")),
 ]
 # Reporter pages carry their language in the address (/ur/report/...), so that switching
 # language is a plain link: no JavaScript, no cookie.

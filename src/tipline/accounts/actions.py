@@ -68,8 +68,9 @@ def create_staff(
 ) -> NewStaff:
     """Create an account with a key pair and a TOTP device (for scripts and administrators).
 
-    The device's provisioning URI is handed over with the recovery code; scanning it is the
-    enrolment, so the device starts confirmed.
+    The device's provisioning URI is handed over with the recovery code. The device counts
+    only once a code from it is typed back: the first sign-in asks for one (showing the same
+    key as a QR code), so enrolment happens then.
     """
     username = _checked_new_username(username)
     _check_password(password, username)
@@ -77,7 +78,7 @@ def create_staff(
     enrolment = vault.enrol_staff(password)
     with transaction.atomic():
         user = _save_account(username, password, role, email, enrolment.record)
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
         for desk in desks:
             add_member(desk, user, receives_reports=receives_reports, acting_user=acting_user)
         record("staff.created", actor=acting_user, staff=username, role=role)

@@ -19,3 +19,62 @@ class AcceptInvitationForm(forms.Form):
         if cleaned.get("password") != cleaned.get("password_again"):
             self.add_error("password_again", "The two passwords differ.")
         return cleaned
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    password = forms.CharField(
+        max_length=1024,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class NewPasswordForm(forms.Form):
+    new_password = forms.CharField(
+        max_length=1024,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        max_length=1024,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("new_password") != cleaned.get("new_password_again"):
+            self.add_error("new_password_again", "The two passwords differ.")
+        return cleaned
+
+
+class ChangePasswordForm(NewPasswordForm):
+    old_password = forms.CharField(
+        max_length=1024,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["old_password", "new_password", "new_password_again"]
+
+
+class RecoverForm(NewPasswordForm):
+    username = forms.CharField(max_length=150)
+    recovery_code = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    code = forms.CharField(
+        max_length=12,
+        label="Code from your authenticator app",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    field_order = ["username", "recovery_code", "code", "new_password", "new_password_again"]

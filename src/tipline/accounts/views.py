@@ -1,16 +1,34 @@
 import base64
+import time
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
-from django.contrib.auth import login
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django_otp import login as otp_login
 
-from . import actions
-from .forms import AcceptInvitationForm
+from tipline import vault
+from tipline.audit.actions import record
+
+from . import actions, session_keys, signin, staff_keys
+from .forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    CodeForm,
+    RecoverForm,
+    SignInForm,
+)
+from .models import StaffUser
+from .session_keys import forget_private_key, keep_private_key, start_session_clock
 
 
 @sensitive_variables("password")
@@ -36,23 +54,28 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error("password", error)
         else:
-            login(request, new_staff.user, backend="django.contrib.auth.backends.ModelBackend")
-            otp_login(request, new_staff.device)
-            return render(
+            response = render(
                 request,
                 "accounts/invitation_accepted.html",
                 {"user": new_staff.user, "recovery_code": new_staff.recovery_code},
             )
+            # Signed in at once: the password and the code were just checked.
+            login(request, new_staff.user, backend="django.contrib.auth.backends.ModelBackend")
+            otp_login(request, new_staff.device)
+            start_session_clock(request)
+            keep_private_key(
+                request, response, vault.unlock_with_password(new_staff.user.key_record, password)
+            )
+            return response
 
-    uri = actions.invitation_totp_uri(invitation)
-    qr_svg = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).to_string()
+    qr_svg = _qr_svg(actions.invitation_totp_uri(invitation))
     return render(
         request,
         "accounts/accept_invitation.html",
         {
             "invitation": invitation,
             "form": form,
-            "qr_svg": qr_svg.decode("utf-8"),
+            "qr_svg": qr_svg,
             "totp_secret": _base32(invitation.totp_key),
         },
         status=400 if form.errors else 200,
@@ -62,3 +85,163 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 def _base32(key_hex: str) -> str:
     text = base64.b32encode(bytes.fromhex(key_hex)).decode("ascii").rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+_PENDING_USER = "tipline.pending_user"
+_PENDING_SINCE = "tipline.pending_since"
+PENDING_SECONDS = 300  # time allowed between the password and the code
+
+
+@sensitive_post_parameters("password")
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Step one: username and password. The private key is unwrapped here, kept sealed."""
+    form = SignInForm(request.POST or None)
+    context: dict[str, object] = {"form": form, "expired": "expired" in request.GET}
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, private_key = signin.check_password(
+                request, form.cleaned_data["username"], form.cleaned_data["password"]
+            )
+        except signin.SignInRefused:
+            context["error"] = "Wrong username or password."
+        except signin.AccountLocked as locked:
+            context["error"] = (
+                f"Too many failed sign-ins: this account is locked until {locked.until:%H:%M} UTC."
+            )
+        except signin.SignInThrottled as throttled:
+            response = render(
+                request,
+                "accounts/signin.html",
+                {**context, "error": "Too many failed sign-ins. Wait a little and try again."},
+                status=429,
+            )
+            response["Retry-After"] = str(throttled.retry_after)
+            return response
+        else:
+            request.session.cycle_key()
+            request.session[_PENDING_USER] = user.pk
+            request.session[_PENDING_SINCE] = int(time.time())
+            response = redirect(
+                _with_next(reverse("accounts:signin_code"), request.GET.get("next"))
+            )
+            keep_private_key(request, response, private_key)
+            return response
+        return render(request, "accounts/signin.html", context, status=400)
+    return render(request, "accounts/signin.html", context)
+
+
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """Step two: the code from the authenticator; on a first sign-in, enrol it first."""
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:signin")
+    enrolling = signin.confirmed_device(user) is None
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        device = signin.check_code(user, form.cleaned_data["code"], enrolling=enrolling)
+        if device is not None:
+            private_key = session_keys.private_key(request, user)
+            if private_key is None:
+                return redirect("accounts:signin")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            otp_login(request, device)
+            request.session.pop(_PENDING_USER, None)
+            start_session_clock(request)
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = reverse("casework:home")
+            return redirect(target)
+        form.add_error(
+            "code", "That code did not match, or was used already. Wait for the next one."
+        )
+        status = 400
+    context: dict[str, object] = {"form": form, "enrolling": enrolling, "user": user}
+    if enrolling:
+        device = signin.device_to_enrol(user)
+        context["qr_svg"] = _qr_svg(str(device.config_url))
+        context["totp_secret"] = _base32(device.key)
+    return render(request, "accounts/signin_code.html", context, status=status)
+
+
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("casework:home")
+    user = request.user
+    if user.is_authenticated:
+        with transaction.atomic():
+            record("signout", actor=user, staff=user.get_username())
+    logout(request)  # flushes the session, and with it the sealed key
+    response = redirect("accounts:signin")
+    forget_private_key(request, response)
+    return response
+
+
+@login_required
+@sensitive_post_parameters("old_password", "new_password", "new_password_again")
+def change_password(request: HttpRequest) -> HttpResponse:
+    form = ChangePasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        assert isinstance(user, StaffUser)  # noqa: S101 - login_required guarantees it
+        try:
+            staff_keys.change_password(
+                user, form.cleaned_data["old_password"], form.cleaned_data["new_password"]
+            )
+        except vault.DecryptionError:
+            form.add_error("old_password", "That is not your current password.")
+        except ValidationError as error:
+            form.add_error("new_password", error)
+        else:
+            update_session_auth_hash(request, user)
+            return render(request, "accounts/password_changed.html")
+    return render(
+        request, "accounts/change_password.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@sensitive_post_parameters("recovery_code", "new_password", "new_password_again", "code")
+def recover(request: HttpRequest) -> HttpResponse:
+    """Forgotten password: the recovery code and the second factor set a new one."""
+    form = RecoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = StaffUser.objects.filter(username=data["username"], is_active=True).first()
+        refused = "That did not work. Check the username, the recovery code and the code."
+        if (
+            user is None
+            or (user.locked_until and user.locked_until > timezone.now())
+            or signin.check_code(user, data["code"]) is None
+        ):
+            form.add_error(None, refused)
+        else:
+            try:
+                new_code = staff_keys.recover(user, data["recovery_code"], data["new_password"])
+            except (vault.DecryptionError, vault.MalformedSecret):
+                signin.count_failure(user, "staff.recovery_failed")
+                form.add_error(None, refused)
+            except ValidationError as error:
+                form.add_error("new_password", error)
+            else:
+                return render(request, "accounts/recovered.html", {"recovery_code": new_code})
+    return render(
+        request, "accounts/recover.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _pending_user(request: HttpRequest) -> StaffUser | None:
+    user_id = request.session.get(_PENDING_USER)
+    since = request.session.get(_PENDING_SINCE, 0)
+    if user_id is None or time.time() - since > PENDING_SECONDS:
+        return None
+    return StaffUser.objects.filter(pk=user_id, is_active=True).first()
+
+
+def _with_next(url: str, target: str | None) -> str:
+    return f"{url}?{urlencode({'next': target})}" if target else url
+
+
+def _qr_svg(uri: str) -> str:
+    return str(
+        qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).to_string().decode("utf-8")
+    )

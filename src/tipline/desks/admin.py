@@ -24,5 +24,7 @@ class DeskAdmin(AuditedAdmin):
         "max_attachments",
         "max_attachment_megabytes",
         "uncleanable_files",
+        "acknowledge_within_days",
+        "feedback_within_days",
     ]
     inlines = [MembershipInline]

@@ -34,6 +34,14 @@ class Desk(models.Model):
     uncleanable_files = models.CharField(
         max_length=8, choices=UncleanableFiles.choices, default=UncleanableFiles.REFUSE
     )
+    # Deadlines for every report (EU whistleblowing directive defaults): acknowledge receipt,
+    # and give feedback on the action taken.
+    acknowledge_within_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    feedback_within_days = models.PositiveSmallIntegerField(
+        default=90, validators=[MinValueValidator(1), MaxValueValidator(3650)]
+    )
     # The last human-friendly report number given out; raised by the database itself
     # (UPDATE ... SET n = n + 1), never read-then-increment in Python.
     last_report_number = models.PositiveIntegerField(default=0, editable=False)

@@ -36,6 +36,7 @@ class OpenedReport:
 
 @dataclass(frozen=True)
 class ShownAttachment:
+    attachment_id: uuid.UUID
     name: str
     size_bytes: int
     metadata: str
@@ -101,7 +102,9 @@ def read_conversation(opened: OpenedReport) -> list[ShownMessage]:
     for attachment in Attachment.objects.filter(report=report):
         details = decrypt_details(key, report.id, attachment.id, bytes(attachment.details))
         files_by_message.setdefault(attachment.message_id, []).append(
-            ShownAttachment(details["name"], attachment.size_bytes, details["metadata"])
+            ShownAttachment(
+                attachment.id, details["name"], attachment.size_bytes, details["metadata"]
+            )
         )
     shown = [
         ShownMessage(

@@ -95,6 +95,13 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class CloseReason(models.TextChoices):
+    ACTIONED = "actioned", "Actioned"
+    NO_ACTION = "no_action", "No action"
+    DUPLICATE = "duplicate", "Duplicate"
+    UNFOUNDED = "unfounded", "Unfounded"
+
+
 class Report(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="reports")
@@ -102,8 +109,25 @@ class Report(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
     language = models.CharField(max_length=10)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_reports",
+    )
     received_at = models.DateTimeField(default=timezone.now)
     last_reporter_activity_at = models.DateTimeField(default=timezone.now)
+    # Unread markers: nobody on the desk has opened the report yet / the reporter wrote
+    # since a staff member last opened it.
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    reporter_waiting = models.BooleanField(default=False)
+    # Deadlines (EU whistleblowing directive): acknowledged by the first reply; feedback
+    # on the action taken given by a reply marked as such.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    feedback_given_at = models.DateTimeField(null=True, blank=True)
     # Derived from the receipt code; finds the report when the reporter comes back.
     receipt_lookup = models.CharField(max_length=64, unique=True)
     # The report key, wrapped under the key derived from the receipt code.
@@ -115,7 +139,21 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["desk", "number"], name="report_number_per_desk")
         ]
-        indexes = [models.Index(fields=["desk", "-received_at"], name="report_inbox")]
+        # The inbox lists a desk's reports newest first, filtered by one routing column at
+        # a time, and pages by (received_at, id): each filter has an index in that order.
+        indexes = [
+            models.Index(fields=["desk", "-received_at", "-id"], name="report_inbox"),
+            models.Index(fields=["desk", "status", "-received_at"], name="report_inbox_status"),
+            models.Index(fields=["desk", "category", "-received_at"], name="report_inbox_category"),
+            models.Index(fields=["desk", "language", "-received_at"], name="report_inbox_language"),
+            models.Index(
+                fields=["desk", "assigned_to", "-received_at"], name="report_inbox_assigned"
+            ),
+            models.Index(
+                fields=["desk", "reporter_waiting", "-received_at"], name="report_inbox_waiting"
+            ),
+            models.Index(fields=["status", "closed_at"], name="report_retention"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.desk.slug} #{self.number}"
@@ -161,6 +199,22 @@ class Message(models.Model):
     @property
     def from_reporter(self) -> bool:
         return self.author_id is None
+
+
+class Note(models.Model):
+    """An internal note of the desk about a report: encrypted, never shown to the reporter."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+    body = models.BinaryField()
+
+    class Meta:
+        ordering = ["written_at", "id"]
+
+    def __str__(self) -> str:
+        return f"note {self.id} on {self.report_id}"
 
 
 class Attachment(models.Model):

@@ -96,3 +96,9 @@ def test_bootstrap_prints_a_link_until_an_administrator_exists(stdin) -> None:
     stdin(STRONG_PASSWORD + "\n")
     run("createstaff", "root", "--role", "administrator", "--password-stdin")
     assert "An administrator exists" in run("bootstrap")
+
+
+def test_migrations_match_the_models() -> None:
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()

@@ -31,11 +31,11 @@ def test_password_is_hashed_with_argon2id() -> None:
     assert user.check_password(STRONG_PASSWORD)
 
 
-def test_new_account_has_a_confirmed_totp_device_and_a_provisioning_uri() -> None:
+def test_new_account_has_a_device_to_enrol_at_first_sign_in() -> None:
     new_staff = create_staff(
         username="alice", password=STRONG_PASSWORD, role="analyst", acting_user=None
     )
-    assert new_staff.device.confirmed
+    assert not new_staff.device.confirmed
     assert new_staff.totp_uri.startswith("otpauth://totp/Tipline%3Aalice?secret=")
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
 
+from tipline.casework.retention import start_in_process_schedule
 from tipline.web.server import TiplineServer, gunicorn_options
 
 
@@ -15,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
         parser.add_argument("--threads", type=int, default=settings.WEB_THREADS)
+        parser.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="do not run periodic jobs (retention) in this process; a worker runs them",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 1 <= options["port"] <= 65535:
@@ -24,6 +30,8 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(f"Tipline is serving on http://{shown_host}:{port}/ (Ctrl-C stops it)")
+        if not options["no_jobs"]:
+            start_in_process_schedule()
         server = TiplineServer(
             get_wsgi_application(),
             gunicorn_options(

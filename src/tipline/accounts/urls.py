@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("signin/", views.sign_in, name="signin"),
+    path("signin/code/", views.sign_in_code, name="signin_code"),
+    path("signout/", views.sign_out, name="signout"),
+    path("password/", views.change_password, name="change_password"),
+    path("recover/", views.recover, name="recover"),
+    path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+]

@@ -1,0 +1,47 @@
+"""Checked lookups: every staff view gets its desk and report through these.
+
+"Not found" and "not allowed" give the same `Http404`, so nobody learns which reports or
+desks exist by probing. Views never call `Report.objects.get` themselves.
+"""
+
+from django.http import Http404, HttpRequest
+
+from tipline import vault
+from tipline.accounts import session_keys
+from tipline.accounts.models import StaffUser
+from tipline.desks.models import Desk
+from tipline.intake.models import Report
+
+
+class KeyUnavailable(Exception):
+    """The session holds no usable private key (cookie gone, session from before a restart)."""
+
+
+def desks_of(user: StaffUser) -> list[Desk]:
+    return list(Desk.objects.filter(memberships__staff=user).order_by("name"))
+
+
+def access_desk(user: StaffUser, desk_slug: str) -> Desk:
+    desk = Desk.objects.filter(slug=desk_slug, memberships__staff=user).first()
+    if desk is None or not user.is_active:
+        raise Http404("no such desk")
+    return desk
+
+
+def access_report(user: StaffUser, desk_slug: str, number: int) -> Report:
+    desk = access_desk(user, desk_slug)
+    report = (
+        Report.objects.select_related("desk", "category", "assigned_to")
+        .filter(desk=desk, number=number)
+        .first()
+    )
+    if report is None:
+        raise Http404("no such report")
+    return report
+
+
+def private_key_of(request: HttpRequest, user: StaffUser) -> vault.StaffPrivateKey:
+    key = session_keys.private_key(request, user)
+    if key is None:
+        raise KeyUnavailable
+    return key

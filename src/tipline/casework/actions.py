@@ -1,0 +1,141 @@
+"""What staff do to a report. Each change is one transaction with its audit event, the
+acting staff member named; texts are encrypted with the report key before they are written."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tipline import vault
+from tipline.accounts.models import StaffUser
+from tipline.audit.actions import record
+from tipline.intake import conversation
+from tipline.intake.conversation import OpenedReport
+from tipline.intake.forms import clean_reporter_text
+from tipline.intake.models import CloseReason, Message, Note, Report, Status
+
+MAX_TEXT = 20_000
+
+
+def note_context(report_id: uuid.UUID, note_id: uuid.UUID) -> str:
+    return f"report/{report_id}/note/{note_id}"
+
+
+def record_view(report: Report, user: StaffUser) -> None:
+    """Opening a report: audited; clears the desk's unread markers."""
+    now = timezone.now()
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk, first_opened_at__isnull=True).update(
+            first_opened_at=now
+        )
+        Report.objects.filter(pk=report.pk, reporter_waiting=True).update(reporter_waiting=False)
+        record("report.viewed", actor=user, desk=report.desk, report_id=report.id)
+
+
+def record_download(report: Report, user: StaffUser, attachment_id: uuid.UUID) -> None:
+    with transaction.atomic():
+        record(
+            "report.attachment_downloaded",
+            actor=user,
+            desk=report.desk,
+            report_id=report.id,
+            attachment=str(attachment_id),
+        )
+
+
+def record_export(report: Report, user: StaffUser) -> None:
+    with transaction.atomic():
+        record("report.exported", actor=user, desk=report.desk, report_id=report.id)
+
+
+def reply(opened: OpenedReport, user: StaffUser, text: str, *, feedback: bool = False) -> Message:
+    """Answer the reporter. The first reply acknowledges the report; a reply marked as
+    feedback meets the feedback deadline."""
+    text = _checked_text(text)
+    with transaction.atomic():
+        message = conversation.add_staff_reply(opened, author=user, text=text)
+        now = message.sent_at
+        report = opened.report
+        Report.objects.filter(pk=report.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=now
+        )
+        if feedback:
+            Report.objects.filter(pk=report.pk, feedback_given_at__isnull=True).update(
+                feedback_given_at=now
+            )
+    return message
+
+
+def add_note(opened: OpenedReport, user: StaffUser, text: str) -> Note:
+    text = _checked_text(text)
+    report = opened.report
+    note_id = uuid.uuid4()
+    body = vault.encrypt_text(opened.report_key, text, context=note_context(report.id, note_id))
+    with transaction.atomic():
+        note = Note.objects.create(id=note_id, report=report, author=user, body=body)
+        record("report.note_added", actor=user, desk=report.desk, report_id=report.id)
+    return note
+
+
+def read_notes(opened: OpenedReport) -> list[tuple[Note, str]]:
+    return [
+        (
+            note,
+            vault.decrypt_text(
+                opened.report_key, bytes(note.body), context=note_context(note.report_id, note.id)
+            ),
+        )
+        for note in Note.objects.filter(report=opened.report).select_related("author")
+    ]
+
+
+def set_status(report: Report, user: StaffUser, status: str, close_reason: str = "") -> None:
+    """Move a report through new, in triage, in progress, closed (with a reason)."""
+    if status not in Status.values:
+        raise ValidationError("unknown status")
+    if status == Status.CLOSED and close_reason not in CloseReason.values:
+        raise ValidationError("closing a report needs a reason")
+    if status != Status.CLOSED:
+        close_reason = ""
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(
+            status=status,
+            close_reason=close_reason,
+            closed_at=timezone.now() if status == Status.CLOSED else None,
+        )
+        record(
+            "report.status_changed",
+            actor=user,
+            desk=report.desk,
+            report_id=report.id,
+            status=status,
+            close_reason=close_reason,
+            previous=report.status,
+        )
+    report.refresh_from_db(fields=["status", "close_reason", "closed_at"])
+
+
+def assign(report: Report, user: StaffUser, assignee: StaffUser | None) -> None:
+    """Give the report to a desk member who can read it (or to nobody)."""
+    if assignee is not None and not report.seals.filter(staff=assignee).exists():
+        raise ValidationError("that person cannot read this report")
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(assigned_to=assignee)
+        record(
+            "report.assigned",
+            actor=user,
+            desk=report.desk,
+            report_id=report.id,
+            assignee=assignee.username if assignee else None,
+        )
+    report.assigned_to = assignee
+
+
+def _checked_text(text: str) -> str:
+    text = clean_reporter_text(text).strip()
+    if not text:
+        raise ValidationError("the text is empty")
+    if len(text) > MAX_TEXT:
+        raise ValidationError(f"the text is longer than {MAX_TEXT} characters")
+    return text

@@ -1,0 +1,83 @@
+from django import forms
+from django.conf import settings
+
+from tipline.desks.models import Desk
+from tipline.intake.models import CloseReason, Status
+
+from .selectors import InboxFilters
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
+    category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    language = forms.ChoiceField(required=False)
+    assigned = forms.ChoiceField(required=False)
+    received_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    unread = forms.BooleanField(required=False, label="Unread")
+    overdue = forms.BooleanField(required=False, label="Deadline passed")
+
+    def __init__(
+        self, desk: Desk, members: list[tuple[str, str]], *args: object, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["category"].choices = [("", "Any category")] + [
+            (str(c.id), str(c)) for c in desk.categories.all()
+        ]
+        self.fields["language"].choices = [("", "Any language"), *settings.LANGUAGES]
+        self.fields["assigned"].choices = [
+            ("", "Anyone or nobody"),
+            ("me", "Me"),
+            ("none", "Nobody"),
+            *members,
+        ]
+
+    def filters(self) -> InboxFilters:
+        data = self.cleaned_data
+        return InboxFilters(
+            status=data["status"],
+            category_id=data["category"],
+            language=data["language"],
+            assigned=data["assigned"],
+            received_from=data["received_from"],
+            received_to=data["received_to"],
+            unread=data["unread"],
+            overdue=data["overdue"],
+        )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        max_length=20_000, widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"})
+    )
+    feedback = forms.BooleanField(
+        required=False, label="This tells the reporter what was done (feedback deadline)"
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        max_length=20_000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    close_reason = forms.ChoiceField(
+        required=False, choices=[("", "Reason (when closing)"), *CloseReason.choices]
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(required=False)
+
+    def __init__(self, choices: list[tuple[str, str]], *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["assignee"].choices = [("", "Nobody"), *choices]
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(required=False, max_length=64)
+    actor = forms.CharField(required=False, max_length=150)
+    report = forms.UUIDField(required=False)
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,164 @@
+"""Reads for the inbox and the supervisor's pages. Nothing here decrypts anything: the inbox
+is built from readable routing columns only, so it stays fast and needs no key."""
+
+import datetime as dt
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from tipline.accounts.models import StaffUser
+from tipline.desks.models import Desk
+from tipline.intake.models import Report, Status
+
+PAGE_SIZE = 50
+# The inbox never loads ciphertext columns.
+INBOX_COLUMNS = [
+    "id",
+    "desk_id",
+    "number",
+    "category_id",
+    "language",
+    "status",
+    "close_reason",
+    "assigned_to_id",
+    "received_at",
+    "first_opened_at",
+    "reporter_waiting",
+    "acknowledged_at",
+    "feedback_given_at",
+]
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str = ""
+    category_id: int | None = None
+    language: str = ""
+    assigned: str = ""  # "" any, "me", "none", or a staff id
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    unread: bool = False
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the (received_at, id) of its last report (keyset paging)."""
+
+    received_at: dt.datetime
+    report_id: UUID
+
+    def encode(self) -> str:
+        return f"{self.received_at.isoformat()}|{self.report_id}"
+
+    @classmethod
+    def decode(cls, text: str) -> "Cursor | None":
+        try:
+            moment, _, report_id = text.partition("|")
+            parsed = dt.datetime.fromisoformat(moment)
+            if parsed.tzinfo is None:
+                return None
+            return cls(parsed, UUID(report_id))
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    acknowledge_by: dt.datetime
+    feedback_by: dt.datetime
+    acknowledge_late: bool
+    feedback_late: bool
+    acknowledge_done: bool
+    feedback_done: bool
+
+    @property
+    def late(self) -> bool:
+        return self.acknowledge_late or self.feedback_late
+
+
+def deadlines(report: Report, desk: Desk, now: dt.datetime | None = None) -> Deadlines:
+    now = now or timezone.now()
+    acknowledge_by = report.received_at + dt.timedelta(days=desk.acknowledge_within_days)
+    feedback_by = report.received_at + dt.timedelta(days=desk.feedback_within_days)
+    open_ = report.status != Status.CLOSED
+    return Deadlines(
+        acknowledge_by=acknowledge_by,
+        feedback_by=feedback_by,
+        acknowledge_late=open_ and report.acknowledged_at is None and now > acknowledge_by,
+        feedback_late=open_ and report.feedback_given_at is None and now > feedback_by,
+        acknowledge_done=report.acknowledged_at is not None,
+        feedback_done=report.feedback_given_at is not None,
+    )
+
+
+def inbox(
+    desk: Desk, user: StaffUser, filters: InboxFilters, after: Cursor | None = None
+) -> tuple[list[Report], Cursor | None]:
+    """One page of a desk's reports, newest first, and the cursor of the next page.
+
+    Uses index: intake_report report_inbox* (desk, <filter column>, -received_at).
+    """
+    reports = _filtered(desk, user, filters)
+    if after is not None:
+        reports = reports.filter(
+            Q(received_at__lt=after.received_at)
+            | Q(received_at=after.received_at, id__lt=after.report_id)
+        )
+    page = list(
+        reports.select_related("category", "assigned_to")
+        .only(*INBOX_COLUMNS, "category__names", "assigned_to__username")
+        .order_by("-received_at", "-id")[: PAGE_SIZE + 1]
+    )
+    if len(page) > PAGE_SIZE:
+        page = page[:PAGE_SIZE]
+        return page, Cursor(page[-1].received_at, page[-1].id)
+    return page, None
+
+
+def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Report]:
+    reports = Report.objects.filter(desk=desk)
+    if filters.status:
+        reports = reports.filter(status=filters.status)
+    if filters.category_id:
+        reports = reports.filter(category_id=filters.category_id)
+    if filters.language:
+        reports = reports.filter(language=filters.language)
+    if filters.assigned == "me":
+        reports = reports.filter(assigned_to=user)
+    elif filters.assigned == "none":
+        reports = reports.filter(assigned_to__isnull=True)
+    elif filters.assigned:
+        reports = reports.filter(assigned_to_id=int(filters.assigned))
+    if filters.received_from:
+        reports = reports.filter(received_at__date__gte=filters.received_from)
+    if filters.received_to:
+        reports = reports.filter(received_at__date__lte=filters.received_to)
+    if filters.unread:
+        reports = reports.filter(Q(first_opened_at__isnull=True) | Q(reporter_waiting=True))
+    if filters.overdue:
+        now = timezone.now()
+        acknowledge_cutoff = now - dt.timedelta(days=desk.acknowledge_within_days)
+        feedback_cutoff = now - dt.timedelta(days=desk.feedback_within_days)
+        reports = reports.exclude(status=Status.CLOSED).filter(
+            Q(acknowledged_at__isnull=True, received_at__lt=acknowledge_cutoff)
+            | Q(feedback_given_at__isnull=True, received_at__lt=feedback_cutoff)
+        )
+    return reports
+
+
+def workload(desk: Desk) -> dict[str, object]:
+    """Open reports per assignee and per status, for a supervisor."""
+    open_reports = Report.objects.filter(desk=desk).exclude(status=Status.CLOSED)
+    per_assignee = (
+        open_reports.values("assigned_to__username")
+        .annotate(reports=Count("id"))
+        .order_by("-reports")
+    )
+    per_status = Report.objects.filter(desk=desk).values("status").annotate(reports=Count("id"))
+    return {
+        "per_assignee": list(per_assignee),
+        "per_status": {r["status"]: r["reports"] for r in per_status},
+    }

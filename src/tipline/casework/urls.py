@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "casework"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("audit/", views.audit, name="audit"),
+    path("workload/", views.workload, name="workload"),
+    path("desk/<slug:desk_slug>/", views.inbox, name="inbox"),
+    path("desk/<slug:desk_slug>/report/<int:number>/", views.case, name="case"),
+    path("desk/<slug:desk_slug>/report/<int:number>/export/", views.export_case, name="export"),
+    path(
+        "desk/<slug:desk_slug>/report/<int:number>/file/<uuid:attachment_id>/",
+        views.download,
+        name="download",
+    ),
+    path(
+        "desk/<slug:desk_slug>/report/<int:number>/<slug:what>/",
+        views.case_action,
+        name="case_action",
+    ),
+]

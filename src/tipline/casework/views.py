@@ -1,0 +1,298 @@
+"""The case desk's pages. Every view: signed in with both factors, a checked lookup
+(`access`), one action, render. Content is decrypted with the session's private key."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+
+from tipline import vault
+from tipline.accounts.models import Role, StaffUser
+from tipline.audit.models import AuditEvent
+from tipline.desks.selectors import recipients_of
+from tipline.intake import conversation, storage
+from tipline.intake.attachments import decrypt_details
+from tipline.intake.models import Attachment, Report, translated
+from tipline.intake.uploads import attachment_context
+
+from . import actions, export, selectors
+from .access import KeyUnavailable, access_desk, access_report, desks_of, private_key_of
+from .forms import AssignForm, AuditFilterForm, InboxFilterForm, NoteForm, ReplyForm, StatusForm
+
+View = Callable[..., HttpResponse]
+SUPERVISING = {Role.SUPERVISOR, Role.ADMINISTRATOR}
+# A download is data, never a page: no script, no plugin, no framing, not rendered.
+DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
+
+
+def staff_required(view: View) -> View:
+    """Signed in with password and second factor, active, with the key in the session."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not (user.is_authenticated and user.is_verified() and user.is_active):  # type: ignore[union-attr]
+            return redirect_to_login(request.get_full_path())
+        try:
+            return view(request, *args, **kwargs)
+        except KeyUnavailable:
+            return redirect_to_login(request.get_full_path())
+
+    return checked
+
+
+def supervisor_required(view: View) -> View:
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.role not in SUPERVISING:  # type: ignore[union-attr]
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return staff_required(checked)
+
+
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    desks = desks_of(request.user)  # type: ignore[arg-type]
+    if len(desks) == 1:
+        return redirect("casework:inbox", desks[0].slug)
+    return render(request, "casework/home.html", {"desks": desks})
+
+
+@staff_required
+def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    user: StaffUser = request.user  # type: ignore[assignment]
+    desk = access_desk(user, desk_slug)
+    members = [(str(s.id), s.username) for s in recipients_of(desk)]
+    form = InboxFilterForm(desk, members, request.GET or None)
+    filters = form.filters() if form.is_valid() else selectors.InboxFilters()
+    cursor = selectors.Cursor.decode(request.GET.get("after", ""))
+    reports, next_cursor = selectors.inbox(desk, user, filters, cursor)
+    rows = [(r, selectors.deadlines(r, desk)) for r in reports]
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "casework/inbox.html",
+        {
+            "desk": desk,
+            "form": form,
+            "rows": rows,
+            "next_query": f"{query.urlencode()}&after={quote(next_cursor.encode())}"
+            if next_cursor
+            else "",
+            "first_page_query": query.urlencode() if cursor else "",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def case(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
+    user: StaffUser = request.user  # type: ignore[assignment]
+    report = access_report(user, desk_slug, number)
+    opened = _open(request, report, user)
+    actions.record_view(report, user)
+    if opened is None:
+        return render(request, "casework/not_sealed_to_you.html", {"report": report}, status=403)
+    return _case_page(request, opened, user)
+
+
+@staff_required
+def case_action(request: HttpRequest, desk_slug: str, number: int, what: str) -> HttpResponse:
+    """The forms of the case page: reply, note, status, assign. POST only."""
+    if request.method != "POST":
+        return redirect("casework:case", desk_slug, number)
+    user: StaffUser = request.user  # type: ignore[assignment]
+    report = access_report(user, desk_slug, number)
+    opened = _open(request, report, user)
+    if opened is None:
+        raise PermissionDenied
+    forms: dict[str, Any] = {}
+    try:
+        if what == "reply":
+            form = forms["reply_form"] = ReplyForm(request.POST)
+            if form.is_valid():
+                actions.reply(
+                    opened, user, form.cleaned_data["text"], feedback=form.cleaned_data["feedback"]
+                )
+                return redirect("casework:case", desk_slug, number)
+        elif what == "note":
+            form = forms["note_form"] = NoteForm(request.POST)
+            if form.is_valid():
+                actions.add_note(opened, user, form.cleaned_data["text"])
+                return redirect("casework:case", desk_slug, number)
+        elif what == "status":
+            form = forms["status_form"] = StatusForm(request.POST)
+            if form.is_valid():
+                actions.set_status(
+                    report, user, form.cleaned_data["status"], form.cleaned_data["close_reason"]
+                )
+                return redirect("casework:case", desk_slug, number)
+        elif what == "assign":
+            form = forms["assign_form"] = AssignForm(_assignees(report), request.POST)
+            if form.is_valid():
+                chosen = form.cleaned_data["assignee"]
+                assignee = StaffUser.objects.get(pk=int(chosen)) if chosen else None
+                actions.assign(report, user, assignee)
+                return redirect("casework:case", desk_slug, number)
+        else:
+            raise Http404("no such action")
+    except ValidationError as error:
+        form.add_error(None, error)
+    return _case_page(request, opened, user, status=400, **forms)
+
+
+@staff_required
+def download(
+    request: HttpRequest, desk_slug: str, number: int, attachment_id: UUID
+) -> HttpResponse:
+    user: StaffUser = request.user  # type: ignore[assignment]
+    report = access_report(user, desk_slug, number)
+    attachment = Attachment.objects.filter(report=report, id=attachment_id).first()
+    opened = _open(request, report, user)
+    if attachment is None or opened is None:
+        raise Http404("no such attachment")
+    details = decrypt_details(
+        opened.report_key, report.id, attachment.id, bytes(attachment.details)
+    )
+    actions.record_download(report, user, attachment.id)
+
+    def chunks() -> Any:
+        with open(storage.attachment_path(report.id, attachment.id), "rb") as source:
+            yield from vault.decrypt_stream(
+                opened.report_key, source, context=attachment_context(report.id, attachment.id)
+            )
+
+    response = StreamingHttpResponse(chunks(), content_type="application/octet-stream")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(details['name'])}"
+    response["Content-Length"] = str(attachment.size_bytes)
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_required
+def export_case(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
+    user: StaffUser = request.user  # type: ignore[assignment]
+    report = access_report(user, desk_slug, number)
+    opened = _open(request, report, user)
+    if opened is None:
+        raise PermissionDenied
+    actions.record_export(report, user)
+    answers = _answers(opened)
+    response = StreamingHttpResponse(
+        export.stream_zip(opened, answers), content_type="application/zip"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{report.desk.slug}-{report.number}.zip"'
+    )
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    return response
+
+
+@supervisor_required
+def audit(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.select_related("actor", "desk")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            events = events.filter(action__startswith=data["action"])
+        if data["actor"]:
+            events = events.filter(actor__username=data["actor"])
+        if data["report"]:
+            events = events.filter(report_id=data["report"])
+        if data["since"]:
+            events = events.filter(at__date__gte=data["since"])
+    page = list(events.order_by("-at", "-id")[:200])
+    return render(
+        request,
+        "casework/audit.html",
+        {"form": form, "events": page},
+        status=400 if form.errors else 200,
+    )
+
+
+@supervisor_required
+def workload(request: HttpRequest) -> HttpResponse:
+    desks = desks_of(request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "casework/workload.html",
+        {"desks": [(desk, selectors.workload(desk)) for desk in desks]},
+    )
+
+
+def _open(
+    request: HttpRequest, report: Report, user: StaffUser
+) -> conversation.OpenedReport | None:
+    """The report opened with the session's key, or None when it was not sealed to this user."""
+    private_key = private_key_of(request, user)
+    try:
+        return conversation.open_as_staff(report, user, private_key)
+    except vault.DecryptionError:
+        return None
+
+
+def _assignees(report: Report) -> list[tuple[str, str]]:
+    return [
+        (str(seal.staff_id), seal.staff.username)
+        for seal in report.seals.select_related("staff").filter(staff__is_active=True)
+    ]
+
+
+def _answers(opened: conversation.OpenedReport) -> list[tuple[str, str]]:
+    content = conversation.read_content(opened)
+    rows = []
+    for question in opened.report.category.questions.all():
+        if question.key in content["answers"]:
+            value = content["answers"][question.key]
+            labels = {c["value"]: translated(c["labels"], "en") for c in question.choices}
+            values = value if isinstance(value, list) else [value]
+            rows.append(
+                (
+                    translated(question.labels, "en"),
+                    ", ".join(labels.get(str(v), str(v)) for v in values),
+                )
+            )
+    return rows
+
+
+def _case_page(
+    request: HttpRequest,
+    opened: conversation.OpenedReport,
+    user: StaffUser,
+    *,
+    status: int = 200,
+    **forms: Any,
+) -> HttpResponse:
+    report = opened.report
+    conversation_so_far = conversation.read_conversation(opened)
+    return render(
+        request,
+        "casework/case.html",
+        {
+            "report": report,
+            "desk": report.desk,
+            "deadlines": selectors.deadlines(report, report.desk),
+            "description": conversation.read_content(opened)["description"],
+            "answers": _answers(opened),
+            "first_files": conversation_so_far[0].attachments,
+            "messages": conversation_so_far[1:],
+            "notes": actions.read_notes(opened),
+            "reply_form": forms.get("reply_form") or ReplyForm(),
+            "note_form": forms.get("note_form") or NoteForm(),
+            "status_form": forms.get("status_form")
+            or StatusForm(initial={"status": report.status, "close_reason": report.close_reason}),
+            "assign_form": forms.get("assign_form")
+            or AssignForm(_assignees(report), initial={"assignee": report.assigned_to_id or ""}),
+        },
+        status=status,
+    )
