@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench bench-vault clean
+.PHONY: run test lint format bench bench-vault bench-inbox bench-inbox-postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,10 +61,19 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: bench-vault
+bench: bench-vault bench-inbox
 
 bench-vault: $(VENV)/.installed-run
 	$(BIN)/python bench/vault.py
+
+bench-inbox: $(VENV)/.installed-run
+	$(BIN)/python bench/inbox.py
+
+# A throwaway database on the local PostgreSQL (user postgres, trust auth).
+bench-inbox-postgres: $(VENV)/.installed-run
+	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
+	$(BIN)/python bench/inbox.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
+	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis test-output

@@ -211,7 +211,10 @@ def recover(request: HttpRequest) -> HttpResponse:
         if (
             user is None
             or (user.locked_until and user.locked_until > timezone.now())
-            or signin.check_code(user, data["code"]) is None
+            or signin.check_code(
+                user, data["code"], enrolling=signin.confirmed_device(user) is None
+            )
+            is None
         ):
             form.add_error(None, refused)
         else:

@@ -115,3 +115,21 @@ SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-output" / "screenshots
 def screenshot(page: object, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def sign_in(client: object, user: object, device: object, *, step_offset: int = 0) -> object:
+    """Sign a staff member in through the real pages: password, then a TOTP code.
+
+    Each sign-in needs a code not used before (django-otp refuses replays): pass a later
+    `step_offset` for a second sign-in within the same 30 seconds.
+    """
+    response = client.post(  # type: ignore[attr-defined]
+        "/staff/signin/",
+        {"username": user.username, "password": STRONG_PASSWORD},  # type: ignore[attr-defined]
+    )
+    assert response.status_code == 302, response.content[:500]
+    device.refresh_from_db()  # type: ignore[attr-defined]
+    code = totp_code(device.key, step_offset=step_offset)  # type: ignore[attr-defined]
+    response = client.post("/staff/signin/code/", {"code": code})  # type: ignore[attr-defined]
+    assert response.status_code == 302, response.content[:800]
+    return response

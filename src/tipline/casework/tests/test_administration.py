@@ -1,0 +1,62 @@
+"""Administrators configure through the admin, reached through Tipline's own sign-in; their
+changes land in the audit log; they cannot edit or delete the audit log or reports there."""
+
+import pytest
+from django.test import Client
+
+from tipline.accounts.actions import create_staff
+from tipline.audit.models import AuditEvent
+from tipline.desks.models import Desk
+from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(desk_with_recipient: DeskWithRecipient) -> Client:
+    new = create_staff(
+        username="root", password=STRONG_PASSWORD, role="administrator", acting_user=None
+    )
+    client = Client()
+    sign_in(client, new.user, new.device)
+    return client
+
+
+def test_the_admin_is_reached_through_the_two_factor_sign_in(admin_client: Client) -> None:
+    assert admin_client.get("/staff/admin/").status_code == 200
+
+
+def test_an_administrative_change_is_audited(
+    admin_client: Client, desk_with_recipient: DeskWithRecipient
+) -> None:
+    desk = desk_with_recipient.desk
+    response = admin_client.post(
+        f"/staff/admin/desks/desk/{desk.pk}/change/",
+        {
+            "name": "Narcotics and precursors",
+            "slug": desk.slug,
+            "languages": '["en", "ur"]',
+            "retention_days": 200,
+            "max_attachments": 3,
+            "max_attachment_megabytes": 20,
+            "uncleanable_files": "refuse",
+            "acknowledge_within_days": 7,
+            "feedback_within_days": 90,
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Desk.objects.get().name == "Narcotics and precursors"
+    event = AuditEvent.objects.get(action="admin.desk.changed")
+    assert event.actor.username == "root"
+
+
+def test_the_audit_log_cannot_be_edited_or_deleted_in_the_admin(admin_client: Client) -> None:
+    event = AuditEvent.objects.first()
+    assert admin_client.get(f"/staff/admin/audit/auditevent/{event.pk}/delete/").status_code == 403
+    response = admin_client.post(
+        f"/staff/admin/audit/auditevent/{event.pk}/change/", {"action": "x"}
+    )
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="x").count() == 0
