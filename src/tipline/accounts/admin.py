@@ -16,7 +16,21 @@ class StaffUserAdmin(AuditedAdmin):
     list_display = ["username", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "email"]
-    fields = ["username", "email", "role", "is_active", "last_login", "date_joined"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["username", "email", "role", "is_active", "last_login", "date_joined"],
+                "description": (
+                    "Passwords are not set here. A person's password (or the recovery code "
+                    "they were given once) is the only thing that opens the key their reports "
+                    "are sealed to: a password set by an administrator would give them back "
+                    "nothing. Someone who forgot their password uses their recovery code at "
+                    "/staff/recover/. To stop an account, untick Active."
+                ),
+            },
+        )
+    ]
     readonly_fields = ["username", "last_login", "date_joined"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -15,6 +15,8 @@ from tipline.intake.conversation import OpenedReport
 from tipline.intake.forms import clean_reporter_text
 from tipline.intake.models import CloseReason, Message, Note, Report, Status
 
+from .models import Label, ReportLabel
+
 MAX_TEXT = 20_000
 
 
@@ -33,10 +35,12 @@ def record_view(report: Report, user: StaffUser) -> None:
         record("report.viewed", actor=user, desk=report.desk, report_id=report.id)
 
 
-def record_download(report: Report, user: StaffUser, attachment_id: uuid.UUID) -> None:
+def record_download(
+    report: Report, user: StaffUser, attachment_id: uuid.UUID, *, preview: bool = False
+) -> None:
     with transaction.atomic():
         record(
-            "report.attachment_downloaded",
+            "report.attachment_previewed" if preview else "report.attachment_downloaded",
             actor=user,
             desk=report.desk,
             report_id=report.id,
@@ -130,6 +134,23 @@ def assign(report: Report, user: StaffUser, assignee: StaffUser | None) -> None:
             assignee=assignee.username if assignee else None,
         )
     report.assigned_to = assignee
+
+
+def set_labels(report: Report, user: StaffUser, label_ids: list[int]) -> None:
+    """Replace the report's labels with these (labels of its own desk only)."""
+    labels = list(Label.objects.filter(desk=report.desk, id__in=label_ids))
+    if len(labels) != len(set(label_ids)):
+        raise ValidationError("unknown label")
+    with transaction.atomic():
+        ReportLabel.objects.filter(report=report).delete()
+        ReportLabel.objects.bulk_create(ReportLabel(report=report, label=label) for label in labels)
+        record(
+            "report.labels_changed",
+            actor=user,
+            desk=report.desk,
+            report_id=report.id,
+            labels=", ".join(sorted(label.name for label in labels)),
+        )
 
 
 def _checked_text(text: str) -> str:

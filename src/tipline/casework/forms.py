@@ -14,6 +14,7 @@ class InboxFilterForm(forms.Form):
     assigned = forms.ChoiceField(required=False)
     received_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     received_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    label = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     unread = forms.BooleanField(required=False, label="Unread")
     overdue = forms.BooleanField(required=False, label="Deadline passed")
 
@@ -23,6 +24,9 @@ class InboxFilterForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["category"].choices = [("", "Any category")] + [
             (str(c.id), str(c)) for c in desk.categories.all()
+        ]
+        self.fields["label"].choices = [("", "Any label")] + [
+            (str(label.id), label.name) for label in desk.labels.all()
         ]
         self.fields["language"].choices = [("", "Any language"), *settings.LANGUAGES]
         self.fields["assigned"].choices = [
@@ -39,6 +43,7 @@ class InboxFilterForm(forms.Form):
             category_id=data["category"],
             language=data["language"],
             assigned=data["assigned"],
+            label_id=data["label"],
             received_from=data["received_from"],
             received_to=data["received_to"],
             unread=data["unread"],
@@ -74,6 +79,16 @@ class AssignForm(forms.Form):
     def __init__(self, choices: list[tuple[str, str]], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["assignee"].choices = [("", "Nobody"), *choices]
+
+
+class LabelsForm(forms.Form):
+    labels = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, desk: Desk, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["labels"].choices = [(label.id, label.name) for label in desk.labels.all()]
 
 
 class AuditFilterForm(forms.Form):

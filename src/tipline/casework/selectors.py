@@ -37,6 +37,7 @@ class InboxFilters:
     category_id: int | None = None
     language: str = ""
     assigned: str = ""  # "" any, "me", "none", or a staff id
+    label_id: int | None = None
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     unread: bool = False
@@ -109,6 +110,7 @@ def inbox(
         )
     page = list(
         reports.select_related("category", "assigned_to")
+        .prefetch_related("labels__label")
         .only(*INBOX_COLUMNS, "category__names", "assigned_to__username")
         .order_by("-received_at", "-id")[: PAGE_SIZE + 1]
     )
@@ -132,6 +134,9 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
         reports = reports.filter(assigned_to__isnull=True)
     elif filters.assigned:
         reports = reports.filter(assigned_to_id=int(filters.assigned))
+    if filters.label_id:
+        # Uses index: casework_reportlabel one_label_per_report (label_id, report_id).
+        reports = reports.filter(labels__label_id=filters.label_id)
     if filters.received_from:
         reports = reports.filter(received_at__date__gte=filters.received_from)
     if filters.received_to:

@@ -17,6 +17,11 @@ urlpatterns = [
         name="download",
     ),
     path(
+        "desk/<slug:desk_slug>/report/<int:number>/file/<uuid:attachment_id>/preview/",
+        views.preview,
+        name="preview",
+    ),
+    path(
         "desk/<slug:desk_slug>/report/<int:number>/<slug:what>/",
         views.case_action,
         name="case_action",

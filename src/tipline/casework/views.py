@@ -16,14 +16,22 @@ from tipline import vault
 from tipline.accounts.models import Role, StaffUser
 from tipline.audit.models import AuditEvent
 from tipline.desks.selectors import recipients_of
-from tipline.intake import conversation, storage
-from tipline.intake.attachments import decrypt_details
+from tipline.intake import cleaning, conversation, storage
+from tipline.intake.attachments import decrypt_details, read_attachment
 from tipline.intake.models import Attachment, Report, translated
 from tipline.intake.uploads import attachment_context
 
 from . import actions, export, selectors
 from .access import KeyUnavailable, access_desk, access_report, desks_of, private_key_of
-from .forms import AssignForm, AuditFilterForm, InboxFilterForm, NoteForm, ReplyForm, StatusForm
+from .forms import (
+    AssignForm,
+    AuditFilterForm,
+    InboxFilterForm,
+    LabelsForm,
+    NoteForm,
+    ReplyForm,
+    StatusForm,
+)
 
 View = Callable[..., HttpResponse]
 SUPERVISING = {Role.SUPERVISOR, Role.ADMINISTRATOR}
@@ -135,6 +143,11 @@ def case_action(request: HttpRequest, desk_slug: str, number: int, what: str) ->
                     report, user, form.cleaned_data["status"], form.cleaned_data["close_reason"]
                 )
                 return redirect("casework:case", desk_slug, number)
+        elif what == "labels":
+            form = forms["labels_form"] = LabelsForm(report.desk, request.POST)
+            if form.is_valid():
+                actions.set_labels(report, user, form.cleaned_data["labels"])
+                return redirect("casework:case", desk_slug, number)
         elif what == "assign":
             form = forms["assign_form"] = AssignForm(_assignees(report), request.POST)
             if form.is_valid():
@@ -173,6 +186,36 @@ def download(
     response = StreamingHttpResponse(chunks(), content_type="application/octet-stream")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(details['name'])}"
     response["Content-Length"] = str(attachment.size_bytes)
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_required
+def preview(request: HttpRequest, desk_slug: str, number: int, attachment_id: UUID) -> HttpResponse:
+    """An image shown on the desk: redrawn by the server from the cleaned copy's pixels."""
+    user: StaffUser = request.user  # type: ignore[assignment]
+    report = access_report(user, desk_slug, number)
+    attachment = Attachment.objects.filter(report=report, id=attachment_id).first()
+    opened = _open(request, report, user)
+    if attachment is None or opened is None:
+        raise Http404("no such attachment")
+    details = decrypt_details(
+        opened.report_key, report.id, attachment.id, bytes(attachment.details)
+    )
+    if (
+        not details["type"].startswith("image/")
+        or details["metadata"] != "removed"
+        or attachment.size_bytes > cleaning.MAX_PREVIEW_SOURCE_BYTES
+    ):
+        raise Http404("no preview for this file")
+    try:
+        png = cleaning.preview_png(read_attachment(opened.report_key, report.id, attachment.id))
+    except cleaning.UnreadableFile:
+        raise Http404("no preview for this file") from None
+    actions.record_download(report, user, attachment.id, preview=True)
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = 'inline; filename="preview.png"'
     response["Content-Security-Policy"] = DOWNLOAD_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -291,6 +334,11 @@ def _case_page(
             "note_form": forms.get("note_form") or NoteForm(),
             "status_form": forms.get("status_form")
             or StatusForm(initial={"status": report.status, "close_reason": report.close_reason}),
+            "labels_form": forms.get("labels_form")
+            or LabelsForm(
+                report.desk,
+                initial={"labels": list(report.labels.values_list("label_id", flat=True))},
+            ),
             "assign_form": forms.get("assign_form")
             or AssignForm(_assignees(report), initial={"assignee": report.assigned_to_id or ""}),
         },

@@ -44,6 +44,7 @@ READABLE = {
         "size_bytes": "limits and display",
         "stored_bytes": "storage accounting",
     },
+    "casework.ReportLabel": {"id": "row id", "report": "routing", "label": "desk vocabulary"},
 }
 
 ENCRYPTED = {

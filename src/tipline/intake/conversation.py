@@ -40,6 +40,11 @@ class ShownAttachment:
     name: str
     size_bytes: int
     metadata: str
+    media_type: str
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type.startswith("image/")
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,11 @@ def read_conversation(opened: OpenedReport) -> list[ShownMessage]:
         details = decrypt_details(key, report.id, attachment.id, bytes(attachment.details))
         files_by_message.setdefault(attachment.message_id, []).append(
             ShownAttachment(
-                attachment.id, details["name"], attachment.size_bytes, details["metadata"]
+                attachment.id,
+                details["name"],
+                attachment.size_bytes,
+                details["metadata"],
+                details["type"],
             )
         )
     shown = [

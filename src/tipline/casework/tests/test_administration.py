@@ -60,3 +60,12 @@ def test_the_audit_log_cannot_be_edited_or_deleted_in_the_admin(admin_client: Cl
     )
     assert response.status_code == 403
     assert AuditEvent.objects.filter(action="x").count() == 0
+
+
+def test_the_staff_page_says_a_reset_password_gives_back_nothing(
+    admin_client: Client, desk_with_recipient: DeskWithRecipient
+) -> None:
+    body = admin_client.get(
+        f"/staff/admin/accounts/staffuser/{desk_with_recipient.analyst.pk}/change/"
+    ).content.decode()
+    assert "give them back" in body and "nothing" in body and 'name="password"' not in body

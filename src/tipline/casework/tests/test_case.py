@@ -8,6 +8,7 @@ from django.test import Client
 from PIL import Image
 
 from tipline.audit.models import AuditEvent
+from tipline.desks.actions import create_desk
 from tipline.intake import conversation
 from tipline.intake.models import Note, Report
 from tipline.testing.fixtures import DeskWithRecipient, sign_in
@@ -166,3 +167,37 @@ def test_export_is_one_zip_with_summary_and_files(
         and "check the port" in summary
     )
     assert audited("report.exported") == 1
+
+
+def test_an_image_preview_is_redrawn_by_the_server_from_the_clean_copy(
+    work: tuple[Client, DeskWithRecipient, str],
+) -> None:
+    client, _, _ = work
+    attachment = Report.objects.get().attachments.get()
+    assert f"file/{attachment.id}/preview/" in client.get(CASE).content.decode()
+    response = client.get(f"{CASE}file/{attachment.id}/preview/")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert "sandbox" in response["Content-Security-Policy"]
+    with Image.open(io.BytesIO(response.content)) as image:
+        assert image.format == "PNG" and not image.getexif() and not image.info.get("exif")
+    assert audited("report.attachment_previewed") == 1
+
+
+def test_labels_from_the_desk_vocabulary(work: tuple[Client, DeskWithRecipient, str]) -> None:
+    from tipline.casework.models import Label
+
+    client, setup, _ = work
+    harbour = Label.objects.create(desk=setup.desk, name="Operation Harbour")
+    Label.objects.create(desk=setup.desk, name="Border")
+    assert client.post(CASE + "labels/", {"labels": [str(harbour.id)]}).status_code == 302
+    assert list(Report.objects.get().labels.values_list("label__name", flat=True)) == [
+        "Operation Harbour"
+    ]
+    inbox = client.get(f"/staff/desk/narcotics/?label={harbour.id}")
+    assert [row[0].number for row in inbox.context["rows"]] == [1]
+    assert "Operation Harbour" in inbox.content.decode()
+    customs = create_desk(slug="customs", name="Customs", acting_user=None)
+    other_desk_label = Label.objects.create(desk=customs, name="Elsewhere")
+    response = client.post(CASE + "labels/", {"labels": [str(other_desk_label.id)]})
+    assert response.status_code == 400
+    assert audited("report.labels_changed") == 1

@@ -25,5 +25,5 @@ def test_encrypted_columns_are_binary() -> None:
 def test_every_intake_model_holding_report_data_is_listed() -> None:
     config = apps.get_app_config("intake")
     configuration = {"Category", "Question", "ReceiptSalt"}
-    listed = {label.split(".")[1] for label in READABLE}
+    listed = {label.split(".")[1] for label in READABLE if label.startswith("intake.")}
     assert {m.__name__ for m in config.get_models()} - configuration == listed
