@@ -18,7 +18,7 @@ from tipline.audit.models import AuditEvent
 from tipline.desks.selectors import recipients_of
 from tipline.intake import cleaning, conversation, storage
 from tipline.intake.attachments import decrypt_details, read_attachment
-from tipline.intake.models import Attachment, Report, translated
+from tipline.intake.models import Attachment, Report
 from tipline.intake.uploads import attachment_context
 
 from . import actions, export, selectors
@@ -167,13 +167,8 @@ def download(
     request: HttpRequest, desk_slug: str, number: int, attachment_id: UUID
 ) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
-    report = access_report(user, desk_slug, number)
-    attachment = Attachment.objects.filter(report=report, id=attachment_id).first()
-    opened = _open(request, report, user)
-    if attachment is None or opened is None:
-        raise Http404("no such attachment")
-    details = decrypt_details(
-        opened.report_key, report.id, attachment.id, bytes(attachment.details)
+    report, attachment, opened, details = _access_attachment(
+        request, user, desk_slug, number, attachment_id
     )
     actions.record_download(report, user, attachment.id)
 
@@ -195,13 +190,8 @@ def download(
 def preview(request: HttpRequest, desk_slug: str, number: int, attachment_id: UUID) -> HttpResponse:
     """An image shown on the desk: redrawn by the server from the cleaned copy's pixels."""
     user: StaffUser = request.user  # type: ignore[assignment]
-    report = access_report(user, desk_slug, number)
-    attachment = Attachment.objects.filter(report=report, id=attachment_id).first()
-    opened = _open(request, report, user)
-    if attachment is None or opened is None:
-        raise Http404("no such attachment")
-    details = decrypt_details(
-        opened.report_key, report.id, attachment.id, bytes(attachment.details)
+    report, attachment, opened, details = _access_attachment(
+        request, user, desk_slug, number, attachment_id
     )
     if (
         not details["type"].startswith("image/")
@@ -229,7 +219,7 @@ def export_case(request: HttpRequest, desk_slug: str, number: int) -> HttpRespon
     if opened is None:
         raise PermissionDenied
     actions.record_export(report, user)
-    answers = _answers(opened)
+    answers = conversation.answer_rows(opened, "en")
     response = StreamingHttpResponse(
         export.stream_zip(opened, answers), content_type="application/zip"
     )
@@ -284,28 +274,26 @@ def _open(
         return None
 
 
+def _access_attachment(
+    request: HttpRequest, user: StaffUser, desk_slug: str, number: int, attachment_id: UUID
+) -> tuple[Report, Attachment, conversation.OpenedReport, dict[str, str]]:
+    """A report's attachment, the opened report and the file's details; one 404 otherwise."""
+    report = access_report(user, desk_slug, number)
+    attachment = Attachment.objects.filter(report=report, id=attachment_id).first()
+    opened = _open(request, report, user)
+    if attachment is None or opened is None:
+        raise Http404("no such attachment")
+    details = decrypt_details(
+        opened.report_key, report.id, attachment.id, bytes(attachment.details)
+    )
+    return report, attachment, opened, details
+
+
 def _assignees(report: Report) -> list[tuple[str, str]]:
     return [
         (str(seal.staff_id), seal.staff.username)
         for seal in report.seals.select_related("staff").filter(staff__is_active=True)
     ]
-
-
-def _answers(opened: conversation.OpenedReport) -> list[tuple[str, str]]:
-    content = conversation.read_content(opened)
-    rows = []
-    for question in opened.report.category.questions.all():
-        if question.key in content["answers"]:
-            value = content["answers"][question.key]
-            labels = {c["value"]: translated(c["labels"], "en") for c in question.choices}
-            values = value if isinstance(value, list) else [value]
-            rows.append(
-                (
-                    translated(question.labels, "en"),
-                    ", ".join(labels.get(str(v), str(v)) for v in values),
-                )
-            )
-    return rows
 
 
 def _case_page(
@@ -326,7 +314,7 @@ def _case_page(
             "desk": report.desk,
             "deadlines": selectors.deadlines(report, report.desk),
             "description": conversation.read_content(opened)["description"],
-            "answers": _answers(opened),
+            "answers": conversation.answer_rows(opened, "en"),
             "first_files": conversation_so_far[0].attachments,
             "messages": conversation_so_far[1:],
             "notes": actions.read_notes(opened),

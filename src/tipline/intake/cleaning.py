@@ -65,7 +65,9 @@ def clean(data: bytes, media_type: str | None) -> tuple[bytes, str]:
     raise CannotClean(media_type)
 
 
-def _clean_image(data: bytes, media_type: str) -> tuple[bytes, str]:
+def _open_image(data: bytes) -> Image.Image:
+    """The image in `data`, loaded and upright; `UnreadableFile` for anything that is not a
+    safe image (a decompression bomb included)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -74,6 +76,7 @@ def _clean_image(data: bytes, media_type: str) -> tuple[bytes, str]:
                     raise UnreadableFile("image too large")
                 upright = ImageOps.exif_transpose(opened)
                 upright.load()
+                return upright
     except (
         OSError,
         ValueError,
@@ -83,6 +86,9 @@ def _clean_image(data: bytes, media_type: str) -> tuple[bytes, str]:
     ) as error:
         raise UnreadableFile(str(error)) from error
 
+
+def _clean_image(data: bytes, media_type: str) -> tuple[bytes, str]:
+    upright = _open_image(data)
     has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
     keep_jpeg = media_type == "image/jpeg"
     target_mode = "RGB" if keep_jpeg else ("RGBA" if has_alpha else "RGB")
@@ -127,21 +133,8 @@ MAX_PREVIEW_SOURCE_BYTES = 32 * 1024 * 1024
 def preview_png(data: bytes) -> bytes:
     """A small PNG drawn from an (already cleaned) image's pixels alone, for showing on
     the desk: no metadata, no original bytes, bounded in size."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as opened:
-                if opened.width * opened.height > MAX_IMAGE_PIXELS:
-                    raise UnreadableFile("image too large")
-                image = opened.convert("RGBA" if "A" in opened.getbands() else "RGB")
-    except (
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as error:
-        raise UnreadableFile(str(error)) from error
+    opened = _open_image(data)
+    image = opened.convert("RGBA" if "A" in opened.getbands() else "RGB")
     image.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
     pixels_only = Image.frombytes(image.mode, image.size, image.tobytes())
     output = io.BytesIO()

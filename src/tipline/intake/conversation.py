@@ -17,7 +17,7 @@ from tipline.audit.actions import record
 
 from . import receipts
 from .attachments import decrypt_details, keep_received_files, save_attachment_rows
-from .models import Attachment, Message, Report
+from .models import Attachment, Message, Report, translated
 from .submission import content_context, reporter_context
 from .uploads import PendingUpload
 
@@ -98,6 +98,21 @@ def read_content(opened: OpenedReport) -> dict[str, Any]:
         opened.report_key, bytes(opened.report.content), context=content_context(opened.report.id)
     )
     return dict(json.loads(text))
+
+
+def answer_rows(opened: OpenedReport, language: str) -> list[tuple[str, str]]:
+    """(question, answer) in `language`, in the category's order; choices by their labels."""
+    answers = read_content(opened)["answers"]
+    rows = []
+    for question in opened.report.category.questions.all():
+        if question.key not in answers:
+            continue
+        labels = {c["value"]: translated(c["labels"], language) for c in question.choices}
+        value = answers[question.key]
+        values = value if isinstance(value, list) else [value]
+        shown = ", ".join(labels.get(str(v), str(v)) for v in values)
+        rows.append((translated(question.labels, language), shown))
+    return rows
 
 
 def read_conversation(opened: OpenedReport) -> list[ShownMessage]:

@@ -20,7 +20,7 @@ from . import conversation, receipts, submission
 from .attachments import AttachmentRefused
 from .categories import active_categories
 from .forms import MessageForm, ReceiptForm, ReportForm
-from .models import Category, Report, translated
+from .models import Category
 from .throttle import WRONG_RECEIPTS
 from .uploads import EncryptingUploadHandler, PendingUpload
 
@@ -218,7 +218,7 @@ def _report_page(
             "report": report,
             "category_name": report.category.name(get_language()),
             "description": content["description"],
-            "answers": _answer_rows(report, content["answers"], get_language()),
+            "answers": conversation.answer_rows(opened, get_language()),
             "messages": conversation.read_conversation(opened),
             "message_form": MessageForm(initial={"receipt": code}),
             "max_files": report.desk.max_attachments,
@@ -226,22 +226,6 @@ def _report_page(
         },
         status=status,
     )
-
-
-def _answer_rows(
-    report: Report, answers: dict[str, object], language: str
-) -> list[tuple[str, str]]:
-    """(question, answer) in the reporter's language, choices shown by their labels."""
-    rows = []
-    for question in report.category.questions.all():
-        if question.key not in answers:
-            continue
-        labels = {c["value"]: translated(c["labels"], language) for c in question.choices}
-        value = answers[question.key]
-        values = value if isinstance(value, list) else [value]
-        shown = ", ".join(labels.get(str(v), str(v)) for v in values)
-        rows.append((translated(question.labels, language), shown))
-    return rows
 
 
 def _form_page(
