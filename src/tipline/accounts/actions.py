@@ -105,6 +105,30 @@ def invite_staff(
     return invitation, token
 
 
+def reset_staff(user: StaffUser, *, acting_user: StaffUser | None) -> str:
+    """A one-time link that gives `user` a new password, key pair and second factor.
+
+    For someone who lost both password and recovery code. The new key opens only reports
+    that arrive from now on: nobody, administrators included, can give back the old ones.
+    """
+    token = vault.new_token()
+    with transaction.atomic():
+        Invitation.objects.filter(resets=user, used_at__isnull=True).update(
+            expires_at=timezone.now()
+        )
+        Invitation.objects.create(
+            token_digest=vault.token_digest(token),
+            username=user.username,
+            role=user.role,
+            totp_key=default_key(),
+            created_by=acting_user,
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+            resets=user,
+        )
+        record("staff.reset_issued", actor=acting_user, staff=user.username)
+    return token
+
+
 def invite_first_administrator(*, username: str = "admin") -> str | None:
     """The token of a fresh invitation for the first administrator, or None if one exists.
 
@@ -152,7 +176,8 @@ def accept_invitation(token: str, *, password: str, totp_code: str) -> NewStaff:
     if matched_step is None:
         Invitation.objects.filter(pk=invitation.pk).update(failed_attempts=F("failed_attempts") + 1)
         raise WrongSecondFactorCode
-    _checked_new_username(invitation.username)
+    if invitation.resets is None:
+        _checked_new_username(invitation.username)
     enrolment = vault.enrol_staff(password)
     with transaction.atomic():
         claimed = Invitation.objects.filter(
@@ -160,7 +185,17 @@ def accept_invitation(token: str, *, password: str, totp_code: str) -> NewStaff:
         ).update(used_at=timezone.now())
         if claimed != 1:
             raise InvitationInvalid
-        user = _save_account(invitation.username, password, invitation.role, "", enrolment.record)
+        if invitation.resets is not None:
+            user = invitation.resets
+            user.set_password(password)
+            user.store_key_record(enrolment.record)
+            user.failed_signins, user.locked_until = 0, None
+            user.save()
+            TOTPDevice.objects.filter(user=user).delete()
+        else:
+            user = _save_account(
+                invitation.username, password, invitation.role, "", enrolment.record
+            )
         device = TOTPDevice.objects.create(
             user=user,
             name=DEVICE_NAME,
@@ -168,7 +203,12 @@ def accept_invitation(token: str, *, password: str, totp_code: str) -> NewStaff:
             confirmed=True,
             last_t=matched_step,  # the code just typed cannot be replayed
         )
-        record("staff.invitation_accepted", actor=user, staff=user.username, role=invitation.role)
+        record(
+            "staff.reset_completed" if invitation.resets else "staff.invitation_accepted",
+            actor=user,
+            staff=user.username,
+            role=invitation.role,
+        )
     return NewStaff(user=user, device=device, recovery_code=enrolment.recovery_code)
 
 

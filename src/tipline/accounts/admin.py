@@ -3,11 +3,12 @@ someone else would not open the owner's private key (DESIGN.md, "Keys")."""
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from tipline.audit.admin import AuditedAdmin, ReadOnlyAdmin
 
+from .actions import reset_staff
 from .models import Invitation, Role, StaffUser
 
 
@@ -32,6 +33,24 @@ class StaffUserAdmin(AuditedAdmin):
         )
     ]
     readonly_fields = ["username", "last_login", "date_joined"]
+
+    actions = ["reset_with_a_new_key"]
+
+    @admin.action(
+        description="Reset: new password, key and second factor (old reports stay closed)"
+    )
+    def reset_with_a_new_key(self, request: HttpRequest, queryset: Any) -> None:
+        for user in queryset:
+            token = reset_staff(user, acting_user=request.user)  # type: ignore[arg-type]
+            link = request.build_absolute_uri(f"/staff/invitation/{token}/")
+            self.message_user(
+                request,
+                f"Give {user.username} this one-time link (24 hours): {link} . It sets a new "
+                "password, key and second factor. Reports sealed to their old key stay closed "
+                "to them: only their old password or recovery code could open those, and "
+                "nobody can give that back.",
+                messages.WARNING,
+            )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # accounts come from invitations or `tipline createstaff`

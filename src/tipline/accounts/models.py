@@ -74,6 +74,11 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     failed_attempts = models.PositiveIntegerField(default=0)
+    # Set for a reset: the account gets a new password, key pair and second factor. Reports
+    # sealed to its old key stay closed to it.
+    resets = models.ForeignKey(
+        StaffUser, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"invitation for {self.username}"

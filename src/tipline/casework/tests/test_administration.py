@@ -69,3 +69,52 @@ def test_the_staff_page_says_a_reset_password_gives_back_nothing(
         f"/staff/admin/accounts/staffuser/{desk_with_recipient.analyst.pk}/change/"
     ).content.decode()
     assert "give them back" in body and "nothing" in body and 'name="password"' not in body
+
+
+def test_a_reset_gives_a_new_key_that_opens_only_new_reports(
+    admin_client: Client, desk_with_recipient: DeskWithRecipient, files_dir: object
+) -> None:
+    import re
+
+    from tipline.accounts.models import StaffUser
+    from tipline.casework.tests.helpers import report_in
+    from tipline.testing.fixtures import totp_code
+
+    setup = desk_with_recipient
+    report_in(setup, description="Before the reset")
+    response = admin_client.post(
+        "/staff/admin/accounts/staffuser/",
+        {"action": "reset_with_a_new_key", "_selected_action": [setup.analyst.pk]},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "stay closed" in body
+    token = re.search(r"/staff/invitation/([\w-]+)/", body).group(1)
+
+    reset_client = Client()
+    page = reset_client.get(f"/staff/invitation/{token}/").content.decode()
+    assert "Reports sealed to your old key stay closed to you" in page
+    from tipline import vault
+    from tipline.accounts.models import Invitation
+
+    invitation = Invitation.objects.get(token_digest=vault.token_digest(token))
+    new_password = "a brand new long passphrase"
+    accepted = reset_client.post(
+        f"/staff/invitation/{token}/",
+        {
+            "password": new_password,
+            "password_again": new_password,
+            "code": totp_code(invitation.totp_key),
+        },
+    )
+    assert accepted.status_code == 200
+    user = StaffUser.objects.get(pk=setup.analyst.pk)
+    assert bytes(user.public_key) != bytes(setup.analyst.public_key)
+    assert user.check_password(new_password)
+
+    old_report = reset_client.get("/staff/desk/narcotics/report/1/")
+    assert old_report.status_code == 403 and "Before the reset" not in old_report.content.decode()
+    report_in(setup, description="After the reset")
+    assert "After the reset" in reset_client.get("/staff/desk/narcotics/report/2/").content.decode()
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"staff.reset_issued", "staff.reset_completed"} <= actions
