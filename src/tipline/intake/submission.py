@@ -22,7 +22,7 @@ from tipline.audit.actions import record
 from tipline.desks.models import Desk
 from tipline.desks.selectors import recipients_of
 
-from . import receipts, storage
+from . import receipts, storage, timings
 from .attachments import KeptFile, keep_received_files, save_attachment_rows
 from .models import Category, Report, ReportKeySeal
 from .uploads import PendingUpload
@@ -72,35 +72,35 @@ def submit_report(
     """
     report_id, report_key = uuid.uuid4(), vault.new_report_key()
     try:
-        secrets = receipts.derive(receipt_code)
-        if Report.objects.filter(receipt_lookup=secrets.lookup).exists():
+        with timings.phase("argon2id"):
+            secrets = receipts.derive(receipt_code)
+        with timings.phase("database"):
+            already = Report.objects.filter(receipt_lookup=secrets.lookup).exists()
+            recipients = recipients_of(desk)
+        if already:
             pending.discard()
             return _already_received(secrets.lookup, receipt_code)
-        recipients = recipients_of(desk)
         if not recipients:
             raise DeskNotReady
-        kept = keep_received_files(pending, desk, report_id, report_key)
-        content = vault.encrypt_text(
-            report_key,
-            json.dumps({"answers": answers, "description": description}, ensure_ascii=False),
-            context=content_context(report_id),
-        )
-        wrapped = vault.wrap_report_key_for_reporter(
-            report_key, secrets.reporter_key, context=reporter_context(report_id)
-        )
-        seals = [(r, vault.seal_report_key(report_key, bytes(r.public_key))) for r in recipients]
-        report = _commit(
-            report_id,
-            report_key,
-            desk,
-            category,
-            language,
-            secrets.lookup,
-            wrapped,
-            content,
-            seals,
-            kept,
-        )
+        with timings.phase("files"):
+            kept = keep_received_files(pending, desk, report_id, report_key)
+        with timings.phase("encryption"):
+            content, wrapped, seals = _encrypt(
+                report_key, report_id, secrets, recipients, answers, description
+            )
+        with timings.phase("database"):
+            report = _commit(
+                report_id,
+                report_key,
+                desk,
+                category,
+                language,
+                secrets.lookup,
+                wrapped,
+                content,
+                seals,
+                kept,
+            )
     except IntegrityError:
         # The same form, committed a moment ago by a request running beside this one.
         pending.discard()
@@ -112,6 +112,28 @@ def submit_report(
         raise
     pending.finished()
     return Submitted(report, vault.format_receipt_code(receipt_code), first_time=True)
+
+
+def _encrypt(
+    report_key: vault.ReportKey,
+    report_id: uuid.UUID,
+    secrets: vault.ReceiptSecrets,
+    recipients: list[Any],
+    answers: dict[str, Any],
+    description: str,
+) -> tuple[bytes, bytes, list[tuple[Any, bytes]]]:
+    """The report's content, its key wrapped for the reporter, and its key sealed to each
+    recipient."""
+    content = vault.encrypt_text(
+        report_key,
+        json.dumps({"answers": answers, "description": description}, ensure_ascii=False),
+        context=content_context(report_id),
+    )
+    wrapped = vault.wrap_report_key_for_reporter(
+        report_key, secrets.reporter_key, context=reporter_context(report_id)
+    )
+    seals = [(r, vault.seal_report_key(report_key, bytes(r.public_key))) for r in recipients]
+    return content, wrapped, seals
 
 
 def _commit(

@@ -16,7 +16,7 @@ from tipline.audit.actions import record
 from tipline.desks.models import Desk
 from tipline.web.middleware import csrf_protect
 
-from . import conversation, receipts, submission
+from . import conversation, receipts, submission, timings
 from .attachments import AttachmentRefused
 from .categories import active_categories
 from .forms import MessageForm, ReceiptForm, ReportForm
@@ -58,10 +58,14 @@ def report_form(request: HttpRequest, desk_slug: str, category_slug: str) -> Htt
         return _form_error(request, desk, category, "too_large", status=413)
     pending = submission.begin(desk)
     request.upload_handlers = [EncryptingUploadHandler(pending)]
+    timings.start()
+    response = None
     try:
-        return _receive_report(request, desk=desk, category=category, pending=pending)
+        response = _receive_report(request, desk=desk, category=category, pending=pending)
+        return response
     finally:
         pending.finished()  # the staging folder goes whatever happened
+        timings.finish(str(response.status_code) if response is not None else "error")
 
 
 @csrf_protect
