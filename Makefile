@@ -10,7 +10,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench bench-vault bench-inbox bench-inbox-postgres clean
+.PHONY: run test lint format bench bench-vault bench-inbox bench-inbox-postgres bench-submit \
+	bench-submit-postgres fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,7 +62,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: bench-vault bench-inbox
+bench: bench-vault bench-inbox bench-submit
 
 bench-vault: $(VENV)/.installed-run
 	$(BIN)/python bench/vault.py
@@ -73,6 +74,18 @@ bench-inbox: $(VENV)/.installed-run
 bench-inbox-postgres: $(VENV)/.installed-run
 	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
 	$(BIN)/python bench/inbox.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
+	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
+
+# A longer fuzzing run than CI's (same properties, more generated inputs).
+fuzz: $(VENV)/.installed-test
+	TIPLINE_FUZZ_EXAMPLES=5000 $(BIN)/pytest -q src/tipline/intake/tests/test_fuzz.py
+
+bench-submit: $(VENV)/.installed-run
+	$(BIN)/python bench/submit.py
+
+bench-submit-postgres: $(VENV)/.installed-run
+	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
+	$(BIN)/python bench/submit.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
 	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
 
 clean:

@@ -9,7 +9,7 @@
 | TIPLINE_ALLOWED_HOSTS     | 127.0.0.1,localhost,[::1]       |
 | TIPLINE_HTTPS             | false (true behind a TLS proxy) |
 | TIPLINE_WEB_WORKERS       | 1                               |
-| TIPLINE_WEB_THREADS       | 16                              |
+| TIPLINE_WEB_THREADS       | 64                              |
 """
 
 from pathlib import Path
@@ -28,12 +28,12 @@ ALLOWED_HOSTS = env.words("TIPLINE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 HTTPS = env.flag("TIPLINE_HTTPS")
 
 WEB_WORKERS = env.integer("TIPLINE_WEB_WORKERS", 1, minimum=1)
-WEB_THREADS = env.integer("TIPLINE_WEB_THREADS", 16, minimum=1)
+WEB_THREADS = env.integer("TIPLINE_WEB_THREADS", 64, minimum=1)
 # Requests that cost an Argon2id derivation, run at once per process, and how long one may
 # wait for a slot before it is answered 503 (see tipline.web.admission). More threads than
 # slots, so that a surge reaches the gate and is answered instead of queueing in the socket.
-EXPENSIVE_CONCURRENCY = env.integer("TIPLINE_EXPENSIVE_CONCURRENCY", 4, minimum=1)
-ADMISSION_WAIT_SECONDS = env.integer("TIPLINE_ADMISSION_WAIT_SECONDS", 5, minimum=0)
+EXPENSIVE_CONCURRENCY = env.integer("TIPLINE_EXPENSIVE_CONCURRENCY", 2, minimum=1)
+ADMISSION_WAIT_SECONDS = env.integer("TIPLINE_ADMISSION_WAIT_SECONDS", 2, minimum=0)
 # Log how long each submission spent in Argon2id, encryption and the database
 # (bench/submit.py reads these lines; they name no report and no client).
 PHASE_TIMINGS = env.flag("TIPLINE_PHASE_TIMINGS")

@@ -127,7 +127,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             keep_private_key(request, response, private_key)
             return response
         return render(request, "accounts/signin.html", context, status=400)
-    return render(request, "accounts/signin.html", context)
+    status = 400 if request.method == "POST" else 200  # a form that was not valid
+    return render(request, "accounts/signin.html", context, status=status)
 
 
 def sign_in_code(request: HttpRequest) -> HttpResponse:
