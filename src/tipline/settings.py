@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tipline.desks",
     "tipline.intake",
     "tipline.casework",
+    "tipline.backups",
 ]
 
 MIDDLEWARE = [
