@@ -63,7 +63,7 @@ def secret(name: str) -> str | None:
             value = Path(path).read_text(encoding="utf-8").strip()
         except OSError as error:
             raise ConfigurationError(f"{name}_FILE: cannot read {path}: {error}") from None
-    if value is not None and len(value) < 32:
+    if value is not None and len(value) < 32 and name.endswith("SECRET_KEY"):
         raise ConfigurationError(f"{name} must be at least 32 characters long")
     return value or None
 

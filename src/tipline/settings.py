@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tipline.intake",
     "tipline.casework",
     "tipline.backups",
+    "tipline.notifications",
 ]
 
 MIDDLEWARE = [
@@ -194,3 +195,23 @@ LOGGING = {
     },
 }
 OTP_TOTP_ISSUER = env.text("TIPLINE_TOTP_ISSUER", "Tipline")
+
+# Background work: Celery on Redis when a broker is given; otherwise in-process (tipline.jobs).
+BROKER_URL = env.text("TIPLINE_BROKER_URL", "")
+CELERY_BROKER_URL = BROKER_URL
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task for another
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+
+# E-mail to staff (notifications carry no content). Off until a host is given.
+EMAIL_HOST = env.text("TIPLINE_EMAIL_HOST", "")
+EMAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_PORT = env.integer("TIPLINE_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.text("TIPLINE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env.secret("TIPLINE_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = env.flag("TIPLINE_EMAIL_STARTTLS")
+EMAIL_USE_SSL = env.flag("TIPLINE_EMAIL_TLS")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env.text("TIPLINE_EMAIL_FROM", "tipline@localhost")
+SITE_URL = env.text("TIPLINE_SITE_URL", "http://127.0.0.1:8000")

@@ -7,7 +7,6 @@ without its file).
 
 import datetime as dt
 import logging
-import threading
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +17,6 @@ from tipline.intake import storage
 from tipline.intake.models import Report, Status
 
 logger = logging.getLogger(__name__)
-RUN_EVERY = dt.timedelta(hours=1)
 
 
 def expire_reports(now: dt.datetime | None = None) -> int:
@@ -42,24 +40,3 @@ def expire_reports(now: dt.datetime | None = None) -> int:
     if deleted:
         logger.info("retention deleted %d reports", deleted)
     return deleted
-
-
-def start_in_process_schedule() -> threading.Thread:
-    """The embedded mode's periodic job: expire reports now and every RUN_EVERY."""
-    stop = threading.Event()
-
-    def loop() -> None:
-        from django.db import connection
-
-        while not stop.is_set():
-            try:
-                expire_reports()
-            except Exception:
-                logger.exception("retention run failed; will try again")
-            finally:
-                connection.close()
-            stop.wait(RUN_EVERY.total_seconds())
-
-    thread = threading.Thread(target=loop, name="tipline-retention", daemon=True)
-    thread.start()
-    return thread

@@ -26,5 +26,6 @@ class DeskAdmin(AuditedAdmin):
         "uncleanable_files",
         "acknowledge_within_days",
         "feedback_within_days",
+        "notifications_name_category",
     ]
     inlines = [MembershipInline]

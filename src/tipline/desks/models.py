@@ -42,6 +42,8 @@ class Desk(models.Model):
     feedback_within_days = models.PositiveSmallIntegerField(
         default=90, validators=[MinValueValidator(1), MaxValueValidator(3650)]
     )
+    # Whether e-mails to staff say which category a new report is in (they never say more).
+    notifications_name_category = models.BooleanField(default=True)
     # The last human-friendly report number given out; raised by the database itself
     # (UPDATE ... SET n = n + 1), never read-then-increment in Python.
     last_report_number = models.PositiveIntegerField(default=0, editable=False)

@@ -11,9 +11,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tipline import vault
+from tipline import jobs, vault
 from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
+from tipline.notifications.tasks import notify_reporter_wrote
 
 from . import receipts
 from .attachments import decrypt_details, keep_received_files, save_attachment_rows
@@ -165,6 +166,7 @@ def add_reporter_message(
             Report.objects.filter(pk=report.pk).update(
                 last_reporter_activity_at=now, reporter_waiting=True
             )
+            jobs.enqueue(notify_reporter_wrote, str(report.id))
             record(
                 "report.reporter_message",
                 actor=None,

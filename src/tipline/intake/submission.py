@@ -17,10 +17,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tipline import vault
+from tipline import jobs, vault
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
 from tipline.desks.selectors import recipients_of
+from tipline.notifications.tasks import notify_report_arrived
 
 from . import receipts, storage, timings
 from .attachments import KeptFile, keep_received_files, save_attachment_rows
@@ -174,6 +175,7 @@ def _commit(
             attachments=len(kept),
             recipients=len(seals),
         )
+        jobs.enqueue(notify_report_arrived, str(report.id))
     return report
 
 

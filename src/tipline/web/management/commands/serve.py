@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
 
-from tipline.casework.retention import start_in_process_schedule
+from tipline.jobs import start_in_process_schedule
 from tipline.web.server import TiplineServer, gunicorn_options
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-jobs",
             action="store_true",
-            help="do not run periodic jobs (retention) in this process; a worker runs them",
+            help="do not run periodic jobs (retention, reminders) here; Celery beat runs them",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

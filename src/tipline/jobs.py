@@ -1,0 +1,71 @@
+"""Background work: Celery on Redis in production, a thread in the process otherwise.
+
+Callers say what to run with `enqueue(task, *ids)`; it runs after the current transaction
+commits (never for a change that rolled back), in a Celery worker when TIPLINE_BROKER_URL is
+set, else on one background thread of this process (the embedded mode). Tasks take ids,
+load what they need, and call a domain function.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+_in_process = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tipline-job")
+
+
+def enqueue(task: Any, *args: Any) -> None:
+    """Run `task(*args)` after commit: through Celery, or on the in-process thread."""
+    if settings.BROKER_URL:
+        import tipline.celery  # noqa: F401 - configures the broker for .delay()
+
+        transaction.on_commit(lambda: task.delay(*args))
+    else:
+        transaction.on_commit(lambda: _in_process.submit(_run_here, task.run, *args))
+
+
+def _run_here(function: Callable[..., Any], *args: Any) -> None:
+    try:
+        function(*args)
+    except Exception:
+        logger.exception("background job %s failed", getattr(function, "__name__", function))
+    finally:
+        connection.close()
+
+
+def wait_for_in_process_jobs() -> None:
+    """Block until the in-process jobs queued so far have run (tests, shutdown)."""
+    _in_process.submit(lambda: None).result(timeout=60)
+
+
+def start_in_process_schedule() -> threading.Thread:
+    """The embedded mode's periodic jobs (Celery beat does this in production): retention
+    every hour, deadline reminders once a day."""
+    from tipline.casework.retention import expire_reports
+    from tipline.notifications.messages import deadline_reminders
+
+    def loop() -> None:
+        reminded_on = None
+        while True:
+            today = timezone.now().date()
+            try:
+                expire_reports()
+                if reminded_on != today:
+                    deadline_reminders()
+                    reminded_on = today
+            except Exception:
+                logger.exception("periodic job failed; will try again")
+            finally:
+                connection.close()
+            time.sleep(3600)
+
+    thread = threading.Thread(target=loop, name="tipline-schedule", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,1 @@
+"""Telling staff that something arrived, without saying what."""
