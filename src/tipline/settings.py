@@ -12,6 +12,7 @@
 | TIPLINE_WEB_THREADS       | 64                              |
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -32,7 +33,11 @@ WEB_THREADS = env.integer("TIPLINE_WEB_THREADS", 64, minimum=1)
 # Requests that cost an Argon2id derivation, run at once per process, and how long one may
 # wait for a slot before it is answered 503 (see tipline.web.admission). More threads than
 # slots, so that a surge reaches the gate and is answered instead of queueing in the socket.
-EXPENSIVE_CONCURRENCY = env.integer("TIPLINE_EXPENSIVE_CONCURRENCY", 2, minimum=1)
+# Default: one derivation per core across all workers (Argon2id fills 64 MiB and is bound
+# by memory bandwidth; bench/vault.py measured 4 at once on 2 cores slower than 2).
+EXPENSIVE_CONCURRENCY = env.integer(
+    "TIPLINE_EXPENSIVE_CONCURRENCY", max(1, (os.cpu_count() or 2) // WEB_WORKERS), minimum=1
+)
 ADMISSION_WAIT_SECONDS = env.integer("TIPLINE_ADMISSION_WAIT_SECONDS", 2, minimum=0)
 # Log how long each submission spent in Argon2id, encryption and the database
 # (bench/submit.py reads these lines; they name no report and no client).
