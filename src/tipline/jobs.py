@@ -7,7 +7,7 @@ load what they need, and call a domain function.
 """
 
 import logging
-import threading
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -45,27 +45,27 @@ def wait_for_in_process_jobs() -> None:
     _in_process.submit(lambda: None).result(timeout=60)
 
 
-def start_in_process_schedule() -> threading.Thread:
+def run_schedule(*, stop_when_parent_changes: bool = False) -> None:
     """The embedded mode's periodic jobs (Celery beat does this in production): retention
-    every hour, deadline reminders once a day."""
+    every hour, deadline reminders once a day. Runs until stopped; `tipline schedule`
+    runs it in a process of its own, next to `tipline serve`."""
     from tipline.casework.retention import expire_reports
     from tipline.notifications.messages import deadline_reminders
 
-    def loop() -> None:
-        reminded_on = None
-        while True:
-            today = timezone.now().date()
-            try:
-                expire_reports()
-                if reminded_on != today:
-                    deadline_reminders()
-                    reminded_on = today
-            except Exception:
-                logger.exception("periodic job failed; will try again")
-            finally:
-                connection.close()
-            time.sleep(3600)
-
-    thread = threading.Thread(target=loop, name="tipline-schedule", daemon=True)
-    thread.start()
-    return thread
+    parent = os.getppid()
+    reminded_on = None
+    while True:
+        today = timezone.now().date()
+        try:
+            expire_reports()
+            if reminded_on != today:
+                deadline_reminders()
+                reminded_on = today
+        except Exception:
+            logger.exception("periodic job failed; will try again")
+        finally:
+            connection.close()
+        for _ in range(720):  # an hour, in steps short enough to notice the parent leave
+            if stop_when_parent_changes and os.getppid() != parent:
+                return
+            time.sleep(5)

@@ -63,3 +63,43 @@ def test_serve_answers_and_logs_no_trace_of_the_client(tmp_path: Path) -> None:
     assert "serving on http://127.0.0.1" in output
     for trace in ("127.0.0.1 ", "UA-MARKER-51", "REF-MARKER-52", "TOKEN-MARKER-53", '"GET '):
         assert trace not in output.replace(f"http://127.0.0.1:{port}/", ""), output
+
+
+@pytest.mark.slow
+def test_serve_runs_the_periodic_jobs_in_a_process_that_ends_with_it(tmp_path: Path) -> None:
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tipline.settings",
+        "TIPLINE_DATA_DIR": str(tmp_path),
+    }
+    environment.pop("DATABASE_URL", None)
+    tipline = Path(sys.executable).with_name("tipline")
+    subprocess.run([str(tipline), "migrate", "-v0"], env=environment, check=True, timeout=120)
+    server = subprocess.Popen(
+        [str(tipline), "serve", "--port", str(port)], env=environment, start_new_session=True
+    )
+    try:
+        schedule = []
+        for _ in range(100):
+            found = subprocess.run(
+                ["pgrep", "-P", str(server.pid), "-f", "tipline schedule"],
+                capture_output=True,
+                text=True,
+            )
+            schedule = [int(pid) for pid in found.stdout.split() if pid.strip()]
+            if schedule:
+                break
+            time.sleep(0.1)
+        assert schedule, "the schedule process did not start"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for _ in range(100):
+        try:
+            os.kill(schedule[0], 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the schedule process outlived the server")

@@ -1,10 +1,12 @@
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
 
-from tipline.jobs import start_in_process_schedule
 from tipline.web.server import TiplineServer, gunicorn_options
 
 
@@ -30,12 +32,20 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(f"Tipline is serving on http://{shown_host}:{port}/ (Ctrl-C stops it)")
+        # Periodic jobs run in a process of their own (not a thread of gunicorn's master,
+        # which forks workers: a fork while a thread holds a lock can deadlock the child).
+        schedule = None
         if not options["no_jobs"]:
-            start_in_process_schedule()
+            own_command = [str(Path(sys.executable).with_name("tipline")), "schedule"]
+            schedule = subprocess.Popen(own_command)  # noqa: S603 - our own command, fixed
         server = TiplineServer(
             get_wsgi_application(),
             gunicorn_options(
                 host=host, port=port, workers=options["workers"], threads=options["threads"]
             ),
         )
-        server.run()
+        try:
+            server.run()
+        finally:
+            if schedule is not None:
+                schedule.terminate()
