@@ -64,7 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tipline.web.middleware.forget_client_identity",
-    "tipline.web.admission.admission_control",
+    "tipline.web.admission.AdmissionControl",
     "django.middleware.security.SecurityMiddleware",
     "tipline.web.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -113,8 +113,14 @@ def _database(url: str) -> dict:
             "timeout": 20,
         }
     else:
-        config["CONN_MAX_AGE"] = 60
-        config["CONN_HEALTH_CHECKS"] = True
+        # A bounded pool per process: threads wait for a connection (up to `timeout` s, then
+        # a 503) instead of each opening its own until PostgreSQL refuses more clients.
+        config["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": env.integer("TIPLINE_DB_POOL_SIZE", 20, minimum=1),
+            "timeout": 10,
+        }
     return config
 
 

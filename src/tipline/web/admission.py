@@ -11,14 +11,17 @@ written, and a reporter who sends the same form again (it carries its receipt co
 one report, not two.
 """
 
+import logging
 import threading
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 Handler = Callable[[HttpRequest], HttpResponse]
+logger = logging.getLogger(__name__)
 
 # POSTs to these paths (after the language prefix) derive a receipt or unwrap a key.
 EXPENSIVE_SUFFIXES = ("/receipt/", "/receipt/message/")
@@ -61,18 +64,33 @@ def gate() -> Gate:
         return _gate
 
 
-def admission_control(get_response: Handler) -> Handler:
-    def middleware(request: HttpRequest) -> HttpResponse:
+def busy() -> HttpResponse:
+    response = HttpResponse(render_to_string("web/busy.html", request=None), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class AdmissionControl:
+    """Gate the expensive requests; answer "busy" when the database is overloaded too."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_expensive(request):
-            return get_response(request)
+            return self.get_response(request)
         chosen = gate()
         if not chosen.enter():
-            response = HttpResponse(render_to_string("web/busy.html", request=None), status=503)
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
+            return busy()
         try:
-            return get_response(request)
+            return self.get_response(request)
         finally:
             chosen.leave()
 
-    return middleware
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # No free connection, "too many clients", "database is locked" past its timeout: the
+        # view changed nothing (its transaction did not commit); the answer is to come back.
+        if isinstance(exception, OperationalError):
+            logger.warning("database busy or unreachable: %s", exception.__class__.__name__)
+            return busy()
+        return None

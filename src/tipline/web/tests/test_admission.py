@@ -44,3 +44,23 @@ def test_a_full_gate_answers_503_with_retry_after_and_stores_nothing(
     assert not Report.objects.exists()
     full.leave()
     assert send_report(Client(), category).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_database_that_cannot_answer_gets_busy_not_a_server_error(
+    monkeypatch: pytest.MonkeyPatch, desk_with_recipient: DeskWithRecipient, files_dir: object
+) -> None:
+    """ "Too many clients", no free pooled connection, "database is locked": 503, not 500."""
+    from django.db import OperationalError
+
+    from tipline.intake import submission
+    from tipline.intake.tests.helpers import send_report
+
+    def overloaded(*args: object, **kwargs: object) -> None:
+        raise OperationalError("sorry, too many clients already")
+
+    monkeypatch.setattr(submission, "_commit", overloaded)
+    response = send_report(Client(), desk_with_recipient.desk.categories.get(slug="smuggling"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(admission.RETRY_AFTER_SECONDS)
+    assert not Report.objects.exists()
