@@ -17,17 +17,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.mark.slow
-def test_serve_answers_and_logs_no_trace_of_the_client(tmp_path: Path) -> None:
-    port = free_port()
+def migrated_data_folder(folder: Path) -> tuple[dict[str, str], Path]:
+    """An environment for `tipline` on a fresh, migrated SQLite data folder, and the command."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tipline.settings",
-        "TIPLINE_DATA_DIR": str(tmp_path),
+        "TIPLINE_DATA_DIR": str(folder),
     }
     environment.pop("DATABASE_URL", None)
     tipline = Path(sys.executable).with_name("tipline")
     subprocess.run([str(tipline), "migrate", "-v0"], env=environment, check=True, timeout=120)
+    return environment, tipline
+
+
+@pytest.mark.slow
+def test_serve_answers_and_logs_no_trace_of_the_client(tmp_path: Path) -> None:
+    port = free_port()
+    environment, tipline = migrated_data_folder(tmp_path)
     server = subprocess.Popen(
         [str(tipline), "serve", "--port", str(port)],
         env=environment,
@@ -68,14 +74,7 @@ def test_serve_answers_and_logs_no_trace_of_the_client(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_serve_runs_the_periodic_jobs_in_a_process_that_ends_with_it(tmp_path: Path) -> None:
     port = free_port()
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tipline.settings",
-        "TIPLINE_DATA_DIR": str(tmp_path),
-    }
-    environment.pop("DATABASE_URL", None)
-    tipline = Path(sys.executable).with_name("tipline")
-    subprocess.run([str(tipline), "migrate", "-v0"], env=environment, check=True, timeout=120)
+    environment, tipline = migrated_data_folder(tmp_path)
     server = subprocess.Popen(
         [str(tipline), "serve", "--port", str(port)], env=environment, start_new_session=True
     )
