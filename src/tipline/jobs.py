@@ -65,7 +65,7 @@ def run_schedule(*, stop_when_parent_changes: bool = False) -> None:
             logger.exception("periodic job failed; will try again")
         finally:
             connection.close()
-        for _ in range(720):  # an hour, in steps short enough to notice the parent leave
+        for _ in range(3600):  # an hour, in steps short enough to notice the parent leave
             if stop_when_parent_changes and os.getppid() != parent:
                 return
-            time.sleep(5)
+            time.sleep(1)

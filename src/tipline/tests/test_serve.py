@@ -79,6 +79,12 @@ def test_serve_runs_the_periodic_jobs_in_a_process_that_ends_with_it(tmp_path: P
         [str(tipline), "serve", "--port", str(port)], env=environment, start_new_session=True
     )
     try:
+        for _ in range(200):  # ready: gunicorn's signal handlers are in place
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
         schedule = []
         for _ in range(100):
             found = subprocess.run(
@@ -94,7 +100,7 @@ def test_serve_runs_the_periodic_jobs_in_a_process_that_ends_with_it(tmp_path: P
     finally:
         server.terminate()
         server.wait(timeout=30)
-    for _ in range(100):
+    for _ in range(200):
         try:
             os.kill(schedule[0], 0)
         except ProcessLookupError:

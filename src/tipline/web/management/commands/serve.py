@@ -1,3 +1,5 @@
+import ctypes
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +39,9 @@ class Command(BaseCommand):
         schedule = None
         if not options["no_jobs"]:
             own_command = [str(Path(sys.executable).with_name("tipline")), "schedule"]
-            schedule = subprocess.Popen(own_command)  # noqa: S603 - our own command, fixed
+            schedule = subprocess.Popen(  # noqa: S603 - our own command, fixed
+                own_command, preexec_fn=_end_with_parent
+            )
         server = TiplineServer(
             get_wsgi_application(),
             gunicorn_options(
@@ -49,3 +53,13 @@ class Command(BaseCommand):
         finally:
             if schedule is not None:
                 schedule.terminate()
+
+
+def _end_with_parent() -> None:
+    """In the child, before it runs: ask Linux to send it SIGTERM when its parent dies, even
+    by SIGKILL (elsewhere the child notices within a second that its parent is gone)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
