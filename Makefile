@@ -31,6 +31,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk libimage-exiftool-perl gettext
 $(VENV)/.system-packages:
 	@if ! command -v chromium >/dev/null || ! command -v exiftool >/dev/null \
+		|| ! command -v msgfmt >/dev/null \
 		|| ! fc-list | grep -q "Noto Sans CJK"; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	fi
