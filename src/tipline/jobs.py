@@ -47,9 +47,10 @@ def wait_for_in_process_jobs() -> None:
 
 def run_schedule(*, stop_when_parent_changes: bool = False) -> None:
     """The embedded mode's periodic jobs (Celery beat does this in production): retention
-    every hour, deadline reminders once a day. Runs until stopped; `tipline schedule`
-    runs it in a process of its own, next to `tipline serve`."""
+    and the sweep of orphaned files every hour, deadline reminders once a day. Runs until
+    stopped; `tipline schedule` runs it in a process of its own, next to `tipline serve`."""
     from tipline.casework.retention import expire_reports
+    from tipline.intake.storage import sweep_orphans
     from tipline.notifications.messages import deadline_reminders
 
     parent = os.getppid()
@@ -58,6 +59,7 @@ def run_schedule(*, stop_when_parent_changes: bool = False) -> None:
         today = timezone.now().date()
         try:
             expire_reports()
+            sweep_orphans()
             if reminded_on != today:
                 deadline_reminders()
                 reminded_on = today

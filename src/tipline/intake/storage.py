@@ -8,6 +8,8 @@ encrypted file, never a row without its file.
 
 import os
 import shutil
+import time
+from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -59,3 +61,44 @@ def sync_folder(folder: Path) -> None:
 def discard_report_files(report_id: UUID) -> None:
     """Remove every file of a report that was not committed (or has been deleted)."""
     shutil.rmtree(report_folder(report_id), ignore_errors=True)
+
+
+SWEEP_AFTER = timedelta(hours=1)
+
+
+def sweep_orphans(now: float | None = None) -> int:
+    """Remove encrypted files that no database row names, once they are an hour old.
+
+    They come from a crash between a file's fsync and its row's commit, or from an upload
+    that was cut off: harmless ciphertext, but nothing should stay that no report owns.
+    Younger files are left alone, so a submission in progress is never touched.
+    """
+    from .models import Attachment, Report
+
+    cutoff = (now or time.time()) - SWEEP_AFTER.total_seconds()
+    removed = 0
+    reports = Path(settings.FILES_DIR) / "reports"
+    for folder in sorted(reports.iterdir()) if reports.exists() else []:
+        try:
+            report_id = UUID(folder.name)
+        except ValueError:
+            continue
+        if not Report.objects.filter(pk=report_id).exists():
+            if folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+            continue
+        kept = {
+            str(a)
+            for a in Attachment.objects.filter(report_id=report_id).values_list("id", flat=True)
+        }
+        for path in folder.iterdir():
+            if path.name not in kept and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+    incoming = Path(settings.FILES_DIR) / "incoming"
+    for folder in incoming.iterdir() if incoming.exists() else []:
+        if folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
