@@ -84,8 +84,12 @@ def check_code(user: StaffUser, code: str, *, enrolling: bool = False) -> TOTPDe
     """Step two: the device that accepted the code, or None (counted as a failure).
 
     django-otp refuses a code already used (replay) and slows a device down after wrong
-    codes; both count here as failures.
+    codes; both count here as failures. A locked account takes no code at all
+    (`AccountLocked`): whoever has the password must not guess on until a code fits.
     """
+    locked_until = StaffUser.objects.values_list("locked_until", flat=True).get(pk=user.pk)
+    if locked_until and locked_until > timezone.now():
+        raise AccountLocked(locked_until)
     device = device_to_enrol(user) if enrolling else confirmed_device(user)
     code = code.strip().replace(" ", "")
     if device is None or not (code.isascii() and code.isdigit()) or not device.verify_token(code):

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django_otp import login as otp_login
@@ -140,7 +139,19 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        device = signin.check_code(user, form.cleaned_data["code"], enrolling=enrolling)
+        try:
+            device = signin.check_code(user, form.cleaned_data["code"], enrolling=enrolling)
+        except signin.AccountLocked as locked:
+            request.session.pop(_PENDING_USER, None)
+            message = (
+                f"Too many failed sign-ins: this account is locked until {locked.until:%H:%M} UTC."
+            )
+            return render(
+                request,
+                "accounts/signin.html",
+                {"form": SignInForm(), "error": message},
+                status=403,
+            )
         if device is not None:
             private_key = session_keys.private_key(request, user)
             if private_key is None:
@@ -209,14 +220,17 @@ def recover(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         user = StaffUser.objects.filter(username=data["username"], is_active=True).first()
         refused = "That did not work. Check the username, the recovery code and the code."
-        if (
-            user is None
-            or (user.locked_until and user.locked_until > timezone.now())
-            or signin.check_code(
-                user, data["code"], enrolling=signin.confirmed_device(user) is None
+        try:
+            device = (
+                signin.check_code(
+                    user, data["code"], enrolling=signin.confirmed_device(user) is None
+                )
+                if user is not None
+                else None
             )
-            is None
-        ):
+        except signin.AccountLocked:
+            device = None
+        if device is None:
             form.add_error(None, refused)
         else:
             try:

@@ -280,3 +280,25 @@ def test_the_recovery_page_says_an_administrator_cannot_give_back_old_reports(
 ) -> None:
     body = client.get("/staff/recover/").content.decode()
     assert "<strong>not</strong> your" in body and "old reports" in body
+
+
+def test_a_locked_account_takes_no_code_even_a_right_one(
+    desk_with_recipient: DeskWithRecipient,
+) -> None:
+    """Someone past the password step must not keep guessing codes once the account locks."""
+    setup = desk_with_recipient
+    sign_in(Client(), setup.analyst, setup.device)  # enrolled
+    attacker = Client()
+    attacker.post(
+        "/staff/signin/", {"username": setup.analyst.username, "password": STRONG_PASSWORD}
+    )
+    for _ in range(signin.LOCK_AFTER):
+        attacker.post("/staff/signin/code/", {"code": "000000"})
+    setup.device.refresh_from_db()
+    setup.device.throttling_failure_count = 0  # leave only the account lock in the way
+    setup.device.save()
+    right = totp_code(setup.device.key, step_offset=1)
+    response = attacker.post("/staff/signin/code/", {"code": right})
+    assert response.status_code == 403 and "locked until" in response.content.decode()
+    assert StaffUser.objects.get(pk=setup.analyst.pk).locked_until is not None
+    assert attacker.get("/staff/desk/narcotics/")["Location"].startswith("/staff/signin/")
