@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "tipline.desks",
     "tipline.intake",
     "tipline.casework",
+    "tipline.outcomes",
+    "tipline.sharing",
+    "tipline.triage",
     "tipline.backups",
     "tipline.notifications",
 ]

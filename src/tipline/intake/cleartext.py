@@ -1,5 +1,8 @@
 """The columns of report data that are stored readable, and why (DESIGN.md, guarantee 1).
 
+Every app that keeps report data has a module like this one (READABLE, ENCRYPTED,
+CONFIGURATION); `intake/tests/test_cleartext_columns.py` holds them all.
+
 A test compares this with the models: a new column fails it until it is listed here as
 readable (with a reason) or as encrypted. Nothing a reporter typed or sent may be readable.
 """
@@ -54,3 +57,6 @@ ENCRYPTED = {
     "intake.Note": {"body"},
     "intake.Attachment": {"details"},
 }
+
+# Models of this app that hold no report data: desk configuration and per-desk salts.
+CONFIGURATION = {"Category", "Question", "ReceiptSalt"}
