@@ -39,6 +39,17 @@ EXPENSIVE_CONCURRENCY = env.integer(
     "TIPLINE_EXPENSIVE_CONCURRENCY", max(1, (os.cpu_count() or 2) // WEB_WORKERS), minimum=1
 )
 ADMISSION_WAIT_SECONDS = env.integer("TIPLINE_ADMISSION_WAIT_SECONDS", 2, minimum=0)
+# Expensive requests allowed to wait for a slot, per slot; past that, 503 before the body.
+ADMISSION_QUEUE_PER_SLOT = env.integer("TIPLINE_ADMISSION_QUEUE_PER_SLOT", 8, minimum=0)
+# A request body must keep coming (no pause longer than the first) and be complete within
+# the second plus one second per BODY_MIN_BYTES_PER_SECOND; else 408 (tipline.throttling.body).
+BODY_IDLE_SECONDS = env.integer("TIPLINE_BODY_IDLE_SECONDS", 10, minimum=1)
+BODY_SECONDS = env.integer("TIPLINE_BODY_SECONDS", 20, minimum=1)
+BODY_MIN_BYTES_PER_SECOND = env.integer("TIPLINE_BODY_MIN_BYTES_PER_SECOND", 16384, minimum=1)
+# Throttles and gate slots shared by every process and host (else kept in memory).
+REDIS_URL = env.text("TIPLINE_REDIS_URL", "")
+# A header set by our own reverse proxy naming the client's address (else the socket's peer).
+PROXY_ADDRESS_HEADER = env.text("TIPLINE_PROXY_ADDRESS_HEADER", "")
 # Log how long each submission spent in Argon2id, encryption and the database
 # (bench/submit.py reads these lines; they name no report and no client).
 PHASE_TIMINGS = env.flag("TIPLINE_PHASE_TIMINGS")
@@ -173,6 +184,9 @@ if HTTPS:
 # Uploads never go through memory whole; limits per desk come with the reporter side.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+# A file part of a form that does not take files stays in memory (the gate's size limits
+# keep it small): nothing unencrypted is ever spooled to a temporary file.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ur", "اردو"), ("zh-hans", "简体中文")]
@@ -213,6 +227,8 @@ OTP_TOTP_ISSUER = env.text("TIPLINE_TOTP_ISSUER", "Tipline")
 # Background work: Celery on Redis when a broker is given; otherwise in-process (tipline.jobs).
 BROKER_URL = env.text("TIPLINE_BROKER_URL", "")
 CELERY_BROKER_URL = BROKER_URL
+if not REDIS_URL and BROKER_URL.startswith(("redis://", "rediss://")):
+    REDIS_URL = BROKER_URL
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task for another
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_SERIALIZER = "json"

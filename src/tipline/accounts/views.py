@@ -17,6 +17,7 @@ from django_otp import login as otp_login
 
 from tipline import vault
 from tipline.audit.actions import record
+from tipline.throttling.gate import SMALL_FORM_LIMIT, body_limit, expensive
 
 from . import actions, session_keys, signin, staff_keys
 from .forms import (
@@ -30,6 +31,8 @@ from .models import StaffUser
 from .session_keys import forget_private_key, keep_private_key, start_session_clock
 
 
+@expensive
+@body_limit(SMALL_FORM_LIMIT)
 @sensitive_variables("password")
 @sensitive_post_parameters("password", "password_again", "code")
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
@@ -91,6 +94,8 @@ _PENDING_SINCE = "tipline.pending_since"
 PENDING_SECONDS = 300  # time allowed between the password and the code
 
 
+@expensive
+@body_limit(SMALL_FORM_LIMIT)
 @sensitive_post_parameters("password")
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Step one: username and password. The private key is unwrapped here, kept sealed."""
@@ -103,19 +108,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             )
         except signin.SignInRefused:
             context["error"] = "Wrong username or password."
-        except signin.AccountLocked as locked:
-            context["error"] = (
-                f"Too many failed sign-ins: this account is locked until {locked.until:%H:%M} UTC."
-            )
         except signin.SignInThrottled as throttled:
-            response = render(
-                request,
-                "accounts/signin.html",
-                {**context, "error": "Too many failed sign-ins. Wait a little and try again."},
-                status=429,
-            )
-            response["Retry-After"] = str(throttled.retry_after)
-            return response
+            return _throttled(request, throttled, {**context, "form": form})
         else:
             request.session.cycle_key()
             request.session[_PENDING_USER] = user.pk
@@ -130,6 +124,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signin.html", context, status=status)
 
 
+@body_limit(SMALL_FORM_LIMIT)
 def sign_in_code(request: HttpRequest) -> HttpResponse:
     """Step two: the code from the authenticator; on a first sign-in, enrol it first."""
     user = _pending_user(request)
@@ -141,17 +136,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             device = signin.check_code(user, form.cleaned_data["code"], enrolling=enrolling)
-        except signin.AccountLocked as locked:
-            request.session.pop(_PENDING_USER, None)
-            message = (
-                f"Too many failed sign-ins: this account is locked until {locked.until:%H:%M} UTC."
-            )
-            return render(
-                request,
-                "accounts/signin.html",
-                {"form": SignInForm(), "error": message},
-                status=403,
-            )
+        except signin.SignInThrottled as throttled:
+            return _throttled(request, throttled, {"form": SignInForm()})
         if device is not None:
             private_key = session_keys.private_key(request, user)
             if private_key is None:
@@ -212,12 +198,18 @@ def change_password(request: HttpRequest) -> HttpResponse:
     )
 
 
+@expensive
+@body_limit(SMALL_FORM_LIMIT)
 @sensitive_post_parameters("recovery_code", "new_password", "new_password_again", "code")
 def recover(request: HttpRequest) -> HttpResponse:
     """Forgotten password: the recovery code and the second factor set a new one."""
     form = RecoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        try:
+            signin.check_throttles(request, data["username"])
+        except signin.SignInThrottled as throttled:
+            return _throttled(request, throttled, {"form": SignInForm()})
         user = StaffUser.objects.filter(username=data["username"], is_active=True).first()
         refused = "That did not work. Check the username, the recovery code and the code."
         try:
@@ -228,14 +220,16 @@ def recover(request: HttpRequest) -> HttpResponse:
                 if user is not None
                 else None
             )
-        except signin.AccountLocked:
-            device = None
+        except signin.SignInThrottled as throttled:
+            return _throttled(request, throttled, {"form": SignInForm()})
         if device is None:
+            signin.count_wrong_password(request, data["username"])
             form.add_error(None, refused)
         else:
             try:
                 new_code = staff_keys.recover(user, data["recovery_code"], data["new_password"])
             except (vault.DecryptionError, vault.MalformedSecret):
+                signin.count_wrong_password(request, data["username"])
                 signin.count_failure(user, "staff.recovery_failed")
                 form.add_error(None, refused)
             except ValidationError as error:
@@ -245,6 +239,16 @@ def recover(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/recover.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+def _throttled(
+    request: HttpRequest, throttled: signin.SignInThrottled, context: dict[str, object]
+) -> HttpResponse:
+    """429 with Retry-After: the same page for every name, known or not."""
+    error = "Too many failed sign-ins. Wait a little and try again."
+    response = render(request, "accounts/signin.html", {**context, "error": error}, status=429)
+    response["Retry-After"] = str(throttled.retry_after)
+    return response
 
 
 def _pending_user(request: HttpRequest) -> StaffUser | None:

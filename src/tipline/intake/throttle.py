@@ -1,14 +1,17 @@
-"""Throttling wrong receipt codes, in memory only.
+"""Throttling wrong receipt codes.
 
-Each wrong code costs the server an Argon2id derivation and gives a guesser one try, so
-repeated wrong codes are slowed down. Nothing about the client is written anywhere: the
-key is `request.client_bucket` (a keyed hash of the address under a random key that lives
-and dies with the process, see `web.middleware`), and counts live in this process's
-memory. Behind a Tor onion service every reporter shares one bucket, so the per-bucket
-limit is set to bear legitimate typos from many people at once; the global limit caps the
-CPU a flood of guesses can take.
+A receipt code has 66 bits and each guess costs the server one Argon2id derivation, so the
+receipt space needs no protection from guessing (at a thousand guesses a second for a
+year, the chance of hitting one of a million receipts is about one in ten thousand): what
+a flood of wrong codes threatens is the CPU, which the admission gate (`tipline.throttling.
+gate`) bounds. This throttle only keeps one source from taking more than its share: the
+key is `request.client_bucket` (a keyed hash of the address, never the address), and the
+limits are high enough for the typos of many people at once, because behind a Tor onion
+service every reporter shares one source. To keep the others out, a flood on that source
+must go on at more than a wrong code a second; a minute after it stops, every count is
+gone.
 """
 
 from tipline.throttling.throttle import Throttle
 
-WRONG_RECEIPTS = Throttle(per_bucket=10, overall=300, window_seconds=600)
+WRONG_RECEIPTS = Throttle("wrong-receipt", "10/10 seconds;60/minute")

@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from tipline import vault
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
+from tipline.throttling.gate import SMALL_FORM_LIMIT, body_limit, expensive
 from tipline.web.middleware import csrf_protect
 
 from . import conversation, receipts, submission, timings
@@ -41,6 +42,8 @@ def desk_page(request: HttpRequest, desk_slug: str) -> HttpResponse:
     )
 
 
+@expensive
+@body_limit(None)  # checked against the desk's limits below, before the body is read
 @csrf_exempt  # checked in _receive_report, after the upload handlers are in place
 @sensitive_post_parameters()
 def report_form(request: HttpRequest, desk_slug: str, category_slug: str) -> HttpResponse:
@@ -115,15 +118,17 @@ def _receive_report(
     )
 
 
+@expensive
+@body_limit(SMALL_FORM_LIMIT)
 @sensitive_post_parameters("receipt")
 def come_back(request: HttpRequest) -> HttpResponse:
     """Type the receipt code, read the replies, write again."""
-    form = ReceiptForm(request.POST or None)
     if request.method != "POST":
-        return render(request, "intake/come_back.html", {"form": form})
+        return render(request, "intake/come_back.html", {"form": ReceiptForm()})
     wait = WRONG_RECEIPTS.retry_after(request.client_bucket)  # type: ignore[attr-defined]
     if wait:
         return _throttled(request, wait)
+    form = ReceiptForm(request.POST)
     if not form.is_valid():
         return render(request, "intake/come_back.html", {"form": form}, status=400)
     try:
@@ -139,6 +144,8 @@ def come_back(request: HttpRequest) -> HttpResponse:
     return _report_page(request, opened, form.cleaned_data["receipt"])
 
 
+@expensive
+@body_limit(None)  # checked against the largest desk limits below, before the body is read
 @csrf_exempt  # checked in _receive_message, after the upload handler is in place
 @sensitive_post_parameters()
 def add_message(request: HttpRequest) -> HttpResponse:

@@ -1,67 +1,216 @@
-"""Admission control: under a surge, answer 503 with Retry-After quickly instead of queueing.
+"""The admission gate: under a surge, answer 503 with Retry-After before reading the body.
 
 Some requests cost an Argon2id derivation (a report, a return with a receipt, a staff
-sign-in): about 0.1 s of a core and 64 MiB or more each. Admitting more of them at once than
-the cores can run only makes every one slower, until all time out. So each process lets a
-few run (`TIPLINE_EXPENSIVE_CONCURRENCY`), lets a few more wait briefly for a slot
-(`TIPLINE_ADMISSION_WAIT_SECONDS`), and answers the rest at once with 503 and Retry-After.
+sign-in): about 0.1 s of a core and 64 MiB or more each. Admitting more of them at once
+than the cores can run only makes every one slower, until all time out. So the views that
+derive (marked `@expensive`) pass a gate with a few slots (`TIPLINE_EXPENSIVE_CONCURRENCY`
+per process; with Redis, the slots of all processes on one host together) and a short
+queue (`TIPLINE_ADMISSION_QUEUE_PER_SLOT` per slot, waiting at most
+`TIPLINE_ADMISSION_WAIT_SECONDS`).
 
-Nothing is lost by a 503: it comes before the request body is read and before anything is
-written, and a reporter who sends the same form again (it carries its receipt code) gets
-one report, not two.
+The order of a request's way through the gate is what keeps it from being turned against
+the people it protects:
+
+1. The declared body size is checked against what the view may take (`body_limit`): more
+   is 413 at once, nothing read. Only the forms that take files accept large bodies.
+2. When every slot is busy and the queue is full, 503 with Retry-After at once, before the
+   body is read: a surge is answered cheaply.
+3. The body is read in bounded time (`body.BoundedBody`), holding no slot: a client that
+   sends slowly or not at all costs one thread for a bounded time, then gets 408.
+4. Only then is a slot taken (waiting in the queue, else 503); it is held until the answer.
+
+Nothing is lost by a 503 or 408: it comes before anything is written, and a reporter who
+sends the same form again (it carries its receipt code) gets one report, not two.
 """
 
 import logging
+import socket
 import threading
+import time
+import uuid
 from collections.abc import Callable
+from functools import cache
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from . import storage
+from .body import BodyTooSlow, BoundedBody
+
 Handler = Callable[[HttpRequest], HttpResponse]
+View = TypeVar("View", bound=Callable[..., Any])
 logger = logging.getLogger(__name__)
 
-# POSTs to these paths (after the language prefix) derive a receipt or unwrap a key.
-EXPENSIVE_SUFFIXES = ("/receipt/", "/receipt/message/")
-EXPENSIVE_PREFIXES = ("/staff/signin/", "/staff/recover/", "/staff/invitation/")
 RETRY_AFTER_SECONDS = 10
+# What a view takes unless it says otherwise: room for a long note or reply (20,000
+# characters, percent-encoded), never a file.
+DEFAULT_BODY_LIMIT = 1024 * 1024
+# Sign-in, receipt and similar forms: a few short fields.
+SMALL_FORM_LIMIT = 64 * 1024
+# A slot outlives a process that died holding it by at most this long (Redis only).
+LEASE_SECONDS = 120
 
 
-def is_expensive(request: HttpRequest) -> bool:
-    if request.method != "POST":
-        return False
-    path = request.path
-    if path.startswith(EXPENSIVE_PREFIXES) or path.endswith(EXPENSIVE_SUFFIXES):
-        return True
-    # /<language>/report/<desk>/<category>/ : a submission
-    parts = path.strip("/").split("/")
-    return len(parts) == 4 and parts[1] == "report"
+def expensive(view: View) -> View:
+    """Mark a view whose POST derives with Argon2id: it passes the gate."""
+    view.admission_expensive = True  # type: ignore[attr-defined]
+    return view
 
 
-class Gate:
-    def __init__(self, slots: int, wait_seconds: float) -> None:
+def body_limit(limit: int | None) -> Callable[[View], View]:
+    """The largest body a view takes; None: the view checks the size itself (file uploads)."""
+
+    def mark(view: View) -> View:
+        view.body_limit = limit  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+class AdmissionRefused(Exception):
+    """No slot came free in time."""
+
+
+class Gate(Protocol):
+    def overloaded(self) -> bool: ...
+    def enter(self) -> bool: ...
+    def leave(self) -> None: ...
+
+
+class LocalGate:
+    """Slots and queue in this process's memory (the embedded mode)."""
+
+    def __init__(self, slots: int, wait_seconds: float, queue: int) -> None:
         self._slots = threading.BoundedSemaphore(slots)
+        self._count_lock = threading.Lock()
+        self.capacity = slots
+        self.queue = queue
         self.wait_seconds = wait_seconds
+        self.busy_slots = 0
+        self.waiting = 0
+
+    def overloaded(self) -> bool:
+        with self._count_lock:
+            return self.busy_slots >= self.capacity and self.waiting >= self.queue
 
     def enter(self) -> bool:
-        return self._slots.acquire(timeout=self.wait_seconds)
+        with self._count_lock:
+            self.waiting += 1
+        try:
+            entered = self._slots.acquire(timeout=self.wait_seconds)
+        finally:
+            with self._count_lock:
+                self.waiting -= 1
+                if entered:
+                    self.busy_slots += 1
+        return entered
 
     def leave(self) -> None:
+        with self._count_lock:
+            self.busy_slots -= 1
         self._slots.release()
 
 
-_gate: Gate | None = None
+# KEYS: slots, waiting. ARGV: now, token, lease until, slots, queue (-1: do not queue).
+_ENTER = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  return 1
+end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+return 0
+"""
+_OVERLOADED = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2])
+   and redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then
+  return 1
+end
+return 0
+"""
+
+
+class SharedGate:
+    """Slots and queue in Redis, shared by every process of this host.
+
+    The gate guards the cores, and the cores belong to a host: all gunicorn workers and all
+    `tipline serve` processes on one machine share its slots (a worker that is idle leaves
+    its share to the others), while another host has slots of its own. A slot is a member
+    of a sorted set scored by its lease, so one left by a killed process expires.
+    """
+
+    POLL_SECONDS = 0.01
+
+    def __init__(self, url: str, slots: int, wait_seconds: float, queue: int) -> None:
+        self._redis = storage.redis_client(url)
+        prefix = f"{storage.KEY_PREFIX}:gate:{socket.gethostname()}"
+        self._keys = [f"{prefix}:slots", f"{prefix}:waiting"]
+        self._enter = self._redis.register_script(_ENTER)
+        self._overloaded = self._redis.register_script(_OVERLOADED)
+        self._local = threading.local()
+        self.capacity = slots
+        self.queue = queue
+        self.wait_seconds = wait_seconds
+
+    def overloaded(self) -> bool:
+        return bool(self._overloaded(self._keys, [time.time(), self.capacity, self.queue]))
+
+    def enter(self) -> bool:
+        token = uuid.uuid4().hex
+        deadline = time.monotonic() + self.wait_seconds
+        while True:
+            now = time.time()
+            args = [now, token, now + LEASE_SECONDS, self.capacity]
+            if self._enter(self._keys, args):
+                self._local.token = token
+                return True
+            if time.monotonic() >= deadline:
+                self._redis.zrem(self._keys[1], token)
+                return False
+            time.sleep(self.POLL_SECONDS)
+
+    def leave(self) -> None:
+        token = getattr(self._local, "token", None)
+        if token is not None:
+            self._redis.zrem(self._keys[0], token)
+            self._local.token = None
+
+
+_local_gate: LocalGate | None = None
 _gate_lock = threading.Lock()
 
 
 def gate() -> Gate:
-    global _gate
+    slots = settings.EXPENSIVE_CONCURRENCY
+    queue = slots * settings.ADMISSION_QUEUE_PER_SLOT
+    if storage.shared():
+        return _shared_gate(
+            settings.REDIS_URL, slots * settings.WEB_WORKERS, settings.ADMISSION_WAIT_SECONDS
+        )
+    global _local_gate
     with _gate_lock:
-        if _gate is None:
-            _gate = Gate(settings.EXPENSIVE_CONCURRENCY, settings.ADMISSION_WAIT_SECONDS)
-        return _gate
+        if _local_gate is None:
+            _local_gate = LocalGate(slots, settings.ADMISSION_WAIT_SECONDS, queue)
+        return _local_gate
+
+
+@cache
+def _shared_gate(url: str, slots: int, wait_seconds: int) -> SharedGate:
+    return SharedGate(url, slots, wait_seconds, slots * settings.ADMISSION_QUEUE_PER_SLOT)
+
+
+def use_gate(chosen: LocalGate | None) -> None:
+    """Replace the embedded gate (tests)."""
+    global _local_gate
+    with _gate_lock:
+        _local_gate = chosen
 
 
 def busy() -> HttpResponse:
@@ -70,24 +219,76 @@ def busy() -> HttpResponse:
     return response
 
 
+def refused(status: int, kind: str) -> HttpResponse:
+    """413 (too large) or 408 (too slow): said before or instead of reading; connection ends."""
+    response = HttpResponse(
+        render_to_string("web/refused.html", {"kind": kind}, request=None), status=status
+    )
+    response["Connection"] = "close"
+    return response
+
+
+def declared_length(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
 class AdmissionControl:
-    """Gate the expensive requests; answer "busy" when the database is overloaded too."""
+    """Size check, surge check, bounded body, then a slot for the views that derive."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_expensive(request):
-            return self.get_response(request)
-        chosen = gate()
-        if not chosen.enter():
-            return busy()
         try:
             return self.get_response(request)
         finally:
-            chosen.leave()
+            if getattr(request, "_admission_slot", None) is not None:
+                request._admission_slot.leave()  # type: ignore[attr-defined]
+                request._admission_slot = None  # type: ignore[attr-defined]
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        length = declared_length(request)
+        limit = getattr(view, "body_limit", DEFAULT_BODY_LIMIT)
+        if limit is not None and length > limit:
+            return refused(413, "too_large")
+        derives = request.method == "POST" and getattr(view, "admission_expensive", False)
+        chosen = gate() if derives else None
+        if chosen is not None and chosen.overloaded():
+            return busy()
+
+        def admit() -> None:
+            if chosen is None:
+                return
+            if not chosen.enter():
+                raise AdmissionRefused
+            request._admission_slot = chosen  # type: ignore[attr-defined]
+
+        sock = request.META.get("gunicorn.socket")
+        try:
+            request._stream = BoundedBody(  # type: ignore[attr-defined]
+                request._stream,  # type: ignore[attr-defined]
+                length,
+                sock if isinstance(sock, socket.socket) else None,
+                on_complete=admit,
+            )
+            if chosen is not None and limit is not None:
+                request.body  # noqa: B018 - read the small form now, before any slot is held
+        except BodyTooSlow:
+            return refused(408, "too_slow")
+        except AdmissionRefused:
+            return busy()
+        return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, BodyTooSlow):
+            return refused(408, "too_slow")
+        if isinstance(exception, AdmissionRefused):
+            return busy()
         # No free connection, "too many clients", "database is locked" past its timeout: the
         # view changed nothing (its transaction did not commit); the answer is to come back.
         if isinstance(exception, OperationalError):

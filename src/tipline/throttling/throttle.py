@@ -1,48 +1,66 @@
-"""A sliding-window throttle kept in this process's memory (nothing is written)."""
+"""Throttles for wrong guesses: failures counted in moving windows of at most a minute.
 
-import threading
+A throttle is a ladder of limits on failures, e.g. "5 per 10 seconds; 10 per minute":
+the first few wrong tries pass at once, then each further one waits until the oldest
+failure leaves its window, so the delays grow (seconds, then up to a minute) while the
+flood goes on. No window is longer than a minute, so a minute after the flood stops
+every count is back to zero: a throttle slows a guesser but never keeps the right
+password or receipt out for longer than that. Only failures are counted; a try that is
+refused by the throttle is not a failure and costs no Argon2id.
+
+Counts are kept by the `limits` library (moving windows) in memory or in Redis
+(`storage`), under opaque identifiers: a keyed hash of the source (`sources`), never an
+address, and for staff the username typed.
+"""
+
 import time
-from collections import deque
+
+from limits import RateLimitItem, parse_many
+from limits.strategies import MovingWindowRateLimiter
+
+from . import storage
+
+LONGEST_WINDOW_SECONDS = 60
 
 
 class Throttle:
-    def __init__(self, *, per_bucket: int, overall: int, window_seconds: float) -> None:
-        self.per_bucket = per_bucket
-        self.overall = overall
-        self.window = window_seconds
-        self._lock = threading.Lock()
-        self._failures: dict[str, deque[float]] = {}
-        self._all: deque[float] = deque()
+    def __init__(self, name: str, ladder: str) -> None:
+        self.name = name
+        self.ladder: list[RateLimitItem] = parse_many(ladder)
+        for item in self.ladder:
+            if item.get_expiry() > LONGEST_WINDOW_SECONDS:
+                raise ValueError(f"{name}: {item} keeps a count longer than a minute")
 
-    def retry_after(self, bucket: str) -> int:
-        """Seconds to wait before trying again, or 0 when a try is allowed now."""
-        now = time.monotonic()
-        with self._lock:
-            self._forget_before(now - self.window)
-            times = self._failures.get(bucket)
-            waits = []
-            if times and len(times) >= self.per_bucket:
-                waits.append(times[0] + self.window - now)
-            if len(self._all) >= self.overall:
-                waits.append(self._all[0] + self.window - now)
-        return max(1, int(max(waits)) + 1) if waits else 0
+    def retry_after(self, *identifiers: str) -> int:
+        """Seconds to wait before the next try may be checked, or 0 when it may be now."""
+        limiter = _limiter()
+        waits = [0.0]
+        for item in self.ladder:
+            if not limiter.test(item, self.name, *identifiers):
+                stats = limiter.get_window_stats(item, self.name, *identifiers)
+                waits.append(stats.reset_time - _now())
+        wait = max(waits)
+        return 0 if wait <= 0 else min(LONGEST_WINDOW_SECONDS, int(wait) + 1)
 
-    def record_failure(self, bucket: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._failures.setdefault(bucket, deque()).append(now)
-            self._all.append(now)
+    def record_failure(self, *identifiers: str) -> None:
+        limiter = _limiter()
+        for item in self.ladder:
+            limiter.hit(item, self.name, *identifiers)
+
+    def forgive(self, *identifiers: str) -> None:
+        """A success: the owner typed it right, earlier slips no longer count."""
+        limiter = _limiter()
+        for item in self.ladder:
+            limiter.clear(item, self.name, *identifiers)
 
     def reset(self) -> None:
-        with self._lock:
-            self._failures.clear()
-            self._all.clear()
+        """Forget every count of every throttle (tests; a restart does the same in memory)."""
+        storage.forget_everything()
 
-    def _forget_before(self, horizon: float) -> None:
-        while self._all and self._all[0] < horizon:
-            self._all.popleft()
-        for bucket in [b for b, times in self._failures.items() if times[-1] < horizon]:
-            del self._failures[bucket]
-        for times in self._failures.values():
-            while times and times[0] < horizon:
-                times.popleft()
+
+def _limiter() -> MovingWindowRateLimiter:
+    return MovingWindowRateLimiter(storage.storage())
+
+
+def _now() -> float:
+    return time.time()

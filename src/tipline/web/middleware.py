@@ -1,13 +1,13 @@
 """Middleware that keeps DESIGN.md's guarantee 2: the reporter leaves no trace."""
 
-import hashlib
-import secrets
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware as DjangoCsrfViewMiddleware
 from django.utils.decorators import decorator_from_middleware
+
+from tipline.throttling.sources import client_bucket
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -42,14 +42,18 @@ PERMISSIONS_POLICY = (
 )
 
 
-# Lives and dies with the process; never written. Makes `client_bucket` unlinkable to an
-# address for anyone without this process's memory, and across restarts.
-_BUCKET_KEY = secrets.token_bytes(32)
+def _source_address(request: HttpRequest) -> str:
+    """The client's address: the socket's peer, or what our own proxy says it saw.
 
-
-def client_bucket(address: str) -> str:
-    """An opaque in-memory key for throttling, derived from the address and then forgotten."""
-    return hashlib.blake2b(address.encode(), key=_BUCKET_KEY, digest_size=12).hexdigest()
+    `TIPLINE_PROXY_ADDRESS_HEADER` (e.g. `X-Real-IP`) is trusted only when set, for a proxy
+    that overwrites it; behind a Tor onion service it names the proxy itself (127.0.0.1).
+    """
+    header = settings.PROXY_ADDRESS_HEADER
+    if header:
+        given = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
+        if given:
+            return str(given).split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def forget_client_identity(get_response: Handler) -> Handler:
@@ -60,8 +64,11 @@ def forget_client_identity(get_response: Handler) -> Handler:
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        request.client_bucket = client_bucket(request.META.get("REMOTE_ADDR", ""))  # type: ignore[attr-defined]
+        request.client_bucket = client_bucket(_source_address(request))  # type: ignore[attr-defined]
         request.META["REMOTE_ADDR"] = PLACEHOLDER_ADDRESS
+        if settings.PROXY_ADDRESS_HEADER:
+            proxy_header = "HTTP_" + settings.PROXY_ADDRESS_HEADER.upper().replace("-", "_")
+            request.META.pop(proxy_header, None)
         for header in _IDENTIFYING_HEADERS:
             request.META.pop(header, None)
         return get_response(request)

@@ -1,49 +1,82 @@
-"""Under a surge, expensive requests get 503 with Retry-After at once; nothing is stored."""
+"""The gate in process: which views derive, a full gate answers 503 before the body, and
+a body that is too large for its form is refused before it is read."""
 
 import pytest
 from django.test import Client
+from django.urls import resolve
 
 from tipline.intake.models import Report
 from tipline.testing.fixtures import DeskWithRecipient
 from tipline.throttling import gate as admission
-from tipline.throttling.gate import Gate, is_expensive
+from tipline.throttling.gate import LocalGate
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "expensive"),
+    ("path", "expensive"),
     [
-        ("POST", "/en/report/narcotics/smuggling/", True),
-        ("POST", "/ur/receipt/", True),
-        ("POST", "/zh-hans/receipt/message/", True),
-        ("POST", "/staff/signin/", True),
-        ("GET", "/en/report/narcotics/smuggling/", False),
-        ("GET", "/en/receipt/", False),
-        ("POST", "/staff/desk/narcotics/report/1/note/", False),
+        ("/en/report/narcotics/smuggling/", True),
+        ("/en/receipt/", True),
+        ("/en/receipt/message/", True),
+        ("/staff/signin/", True),
+        ("/staff/recover/", True),
+        ("/staff/invitation/abc/", True),
+        ("/staff/signin/code/", False),
+        ("/staff/desk/narcotics/report/1/note/", False),
     ],
 )
-def test_which_requests_pay_for_argon2id(method: str, path: str, expensive: bool) -> None:
-    from django.test import RequestFactory
+def test_the_views_that_pay_for_argon2id_pass_the_gate(path: str, expensive: bool) -> None:
+    view = resolve(path).func
+    assert bool(getattr(view, "admission_expensive", False)) is expensive
 
-    assert is_expensive(RequestFactory().generic(method, path)) is expensive
+
+@pytest.fixture
+def full_gate() -> object:
+    full = LocalGate(slots=1, wait_seconds=0, queue=0)
+    assert full.enter()  # someone else holds the only slot
+    admission.use_gate(full)
+    yield full
+    admission.use_gate(None)
 
 
 @pytest.mark.django_db
 def test_a_full_gate_answers_503_with_retry_after_and_stores_nothing(
-    monkeypatch: pytest.MonkeyPatch, desk_with_recipient: DeskWithRecipient, files_dir: object
+    full_gate: LocalGate, desk_with_recipient: DeskWithRecipient, files_dir: object
 ) -> None:
     from tipline.intake.tests.helpers import send_report
 
-    full = Gate(slots=1, wait_seconds=0)
-    assert full.enter()  # someone else holds the only slot
-    monkeypatch.setattr(admission, "_gate", full)
     category = desk_with_recipient.desk.categories.get(slug="smuggling")
     response = send_report(Client(), category)
     assert response.status_code == 503
     assert response["Retry-After"] == str(admission.RETRY_AFTER_SECONDS)
     assert "Nothing was stored" in response.content.decode()
     assert not Report.objects.exists()
-    full.leave()
+    full_gate.leave()
     assert send_report(Client(), category).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_gate_with_room_in_its_queue_waits_then_answers_busy(
+    desk_with_recipient: DeskWithRecipient,
+) -> None:
+    """Not overloaded (the queue has room): the body is read, then no slot comes: 503."""
+    held = LocalGate(slots=1, wait_seconds=0, queue=5)
+    assert held.enter()
+    admission.use_gate(held)
+    try:
+        response = Client().post("/en/receipt/", {"receipt": "1" * 20})
+        assert response.status_code == 503
+        assert held.waiting == 0 and held.busy_slots == 1
+    finally:
+        admission.use_gate(None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/staff/signin/", "/en/receipt/", "/staff/signin/code/"])
+def test_a_large_body_to_a_small_form_is_refused_unread(path: str) -> None:
+    body = b"x" * (admission.SMALL_FORM_LIMIT + 1)
+    response = Client().generic("POST", path, body, content_type="multipart/form-data; boundary=b")
+    assert response.status_code == 413
+    assert "does not take that much" in response.content.decode()
 
 
 @pytest.mark.django_db

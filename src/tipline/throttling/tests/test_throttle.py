@@ -1,30 +1,38 @@
-"""The in-memory throttle for wrong receipt codes."""
+"""Throttles on moving windows: growing waits per identifier, nothing longer than a minute."""
 
-import time
+import pytest
 
 from tipline.throttling.throttle import Throttle
 
 
-def test_a_bucket_is_held_back_after_its_limit_and_others_are_not() -> None:
-    throttle = Throttle(per_bucket=3, overall=100, window_seconds=60)
+def test_an_identifier_waits_after_its_limit_and_others_do_not() -> None:
+    throttle = Throttle("test-a", "3/minute")
     for _ in range(3):
         assert throttle.retry_after("a") == 0
         throttle.record_failure("a")
-    assert 0 < throttle.retry_after("a") <= 61
+    assert 0 < throttle.retry_after("a") <= 60
     assert throttle.retry_after("b") == 0
 
 
-def test_the_overall_limit_holds_back_everyone() -> None:
-    throttle = Throttle(per_bucket=100, overall=2, window_seconds=60)
+def test_the_wait_grows_with_the_ladder() -> None:
+    throttle = Throttle("test-b", "2/10 seconds;4/minute")
     throttle.record_failure("a")
-    throttle.record_failure("b")
-    assert throttle.retry_after("c") > 0
+    throttle.record_failure("a")
+    first = throttle.retry_after("a")
+    assert 0 < first <= 10
+    throttle.record_failure("a")
+    throttle.record_failure("a")
+    assert throttle.retry_after("a") > 10
 
 
-def test_failures_are_forgotten_after_the_window() -> None:
-    throttle = Throttle(per_bucket=1, overall=100, window_seconds=0.05)
+def test_a_success_forgives_earlier_slips() -> None:
+    throttle = Throttle("test-c", "2/minute")
     throttle.record_failure("a")
-    assert throttle.retry_after("a") > 0
-    time.sleep(0.06)
+    throttle.record_failure("a")
+    throttle.forgive("a")
     assert throttle.retry_after("a") == 0
-    assert throttle._failures == {}
+
+
+def test_no_throttle_keeps_a_count_longer_than_a_minute() -> None:
+    with pytest.raises(ValueError, match="longer than a minute"):
+        Throttle("test-d", "10/hour")
