@@ -13,6 +13,7 @@
 """
 
 import os
+import wsgiref.headers
 from pathlib import Path
 
 import dj_database_url
@@ -166,6 +167,7 @@ SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_AGE = None  # a session cookie: gone when the browser closes, no lasting trace
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_FAILURE_VIEW = "tipline.web.views.csrf_failure"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -201,6 +203,14 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True  # the embedded mode serves app static files without collectstatic
 WHITENOISE_AUTOREFRESH = DEBUG
 
+
+def _no_cross_origin_headers(headers: "wsgiref.headers.Headers", path: str, url: str) -> None:
+    """Our static files are for our own pages: no CORS header (whitenoise adds one)."""
+    del headers["Access-Control-Allow-Origin"]  # removes every one; none is no error
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _no_cross_origin_headers
+
 # No error e-mails: Django's include the request's headers and the client's address.
 ADMINS: list[tuple[str, str]] = []
 MANAGERS: list[tuple[str, str]] = []
@@ -210,7 +220,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"forget_paths": {"()": "tipline.web.logs.ForgetPaths"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["forget_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
@@ -222,6 +239,9 @@ LOGGING = {
         "tipline": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+# django-otp's own delay after wrong codes doubles without end; Tipline's throttle
+# (accounts.signin.CODES) slows wrong codes instead, never for longer than a minute.
+OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_TOTP_ISSUER = env.text("TIPLINE_TOTP_ISSUER", "Tipline")
 
 # Background work: Celery on Redis when a broker is given; otherwise in-process (tipline.jobs).

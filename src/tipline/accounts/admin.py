@@ -5,11 +5,17 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tipline.audit.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .actions import reset_staff
 from .models import Invitation, Role, StaffUser
+
+# django-otp's admin shows each device's TOTP secret: a secret is shown once, at enrolment,
+# to its owner, and never again to anyone. A lost authenticator is replaced by a reset.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(StaffUser)

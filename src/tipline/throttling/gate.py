@@ -34,7 +34,7 @@ from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 
 from . import storage
@@ -50,6 +50,8 @@ RETRY_AFTER_SECONDS = 10
 DEFAULT_BODY_LIMIT = 1024 * 1024
 # Sign-in, receipt and similar forms: a few short fields.
 SMALL_FORM_LIMIT = 64 * 1024
+# Methods a view answers unless it says otherwise (`http_methods`); others get 405.
+DEFAULT_METHODS = ("GET", "HEAD", "POST")
 # A slot outlives a process that died holding it by at most this long (Redis only).
 LEASE_SECONDS = 120
 
@@ -252,6 +254,8 @@ class AdmissionControl:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
+        if request.method not in getattr(view, "http_methods", DEFAULT_METHODS):
+            return HttpResponseNotAllowed(getattr(view, "http_methods", DEFAULT_METHODS))
         length = declared_length(request)
         limit = getattr(view, "body_limit", DEFAULT_BODY_LIMIT)
         if limit is not None and length > limit:

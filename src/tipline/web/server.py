@@ -37,4 +37,10 @@ class TiplineServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        import logging
+
+        from tipline.web.logs import ForgetPaths
+
+        # gunicorn logs a request it could not handle with its path ("Error handling ...").
+        logging.getLogger("gunicorn.error").addFilter(ForgetPaths())
         return self._application
