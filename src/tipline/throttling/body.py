@@ -74,8 +74,12 @@ class BoundedBody:
         finally:
             if self._sock is not None:
                 self._sock.settimeout(None)
+        if not data:
+            # The body ended before its declared length: the client stopped sending (or
+            # gunicorn gave up on the silent socket, which it reports as an end).
+            raise BodyTooSlow
         self._remaining -= len(data)
-        if self._remaining <= 0 or not data:
+        if self._remaining <= 0:
             self._complete()
         return data
 
