@@ -2,7 +2,7 @@
 
 A receipt code has 66 bits and each guess costs the server one Argon2id derivation, so the
 receipt space needs no protection from guessing (at a thousand guesses a second for a
-year, the chance of hitting one of a million receipts is about one in ten thousand): what
+year, the chance of hitting one of a million receipts is about one in 2,300): what
 a flood of wrong codes threatens is the CPU, which the admission gate (`tipline.throttling.
 gate`) bounds. This throttle only keeps one source from taking more than its share: the
 key is `request.client_bucket` (a keyed hash of the address, never the address), and the

@@ -182,7 +182,7 @@ def test_no_token_or_reporter_path_reaches_the_log_whatever_the_error(
     assert "/en/" not in log
 
 
-FLOOD_SECONDS = 8
+FLOOD_SECONDS = 15
 
 
 @pytest.mark.slow
@@ -198,15 +198,17 @@ def test_a_flood_from_one_source_keeps_no_one_else_out_and_not_even_itself_for_l
     answers: list[int] = []
 
     def flood() -> None:
-        names = [setup.analyst.username, "admin", "nobody"]
+        # The real member's own name: the most hostile flood (made-up names are the same
+        # to the server, which throttles by the name typed before looking it up).
         number = 0
         while not stop.is_set():
             number += 1
-            answers.append(sign_in(port, names[number % 3], "wrong password!!", flooder))
+            answers.append(sign_in(port, setup.analyst.username, "wrong password!!", flooder))
             answers.append(open_receipt(port, f"{number:020d}", flooder))
 
-    thread = threading.Thread(target=flood)
-    thread.start()
+    threads = [threading.Thread(target=flood) for _ in range(2)]
+    for thread in threads:
+        thread.start()
     try:
         time.sleep(2)
         assert sign_in(port, setup.analyst.username, STRONG_PASSWORD, "127.0.0.2") == 302
@@ -214,7 +216,8 @@ def test_a_flood_from_one_source_keeps_no_one_else_out_and_not_even_itself_for_l
         time.sleep(max(0, FLOOD_SECONDS - 2))
     finally:
         stop.set()
-        thread.join(timeout=120)
+        for thread in threads:
+            thread.join(timeout=120)
     assert 429 in answers  # the flood was slowed
     assert 500 not in answers
     deadline = time.monotonic() + 65
