@@ -1,5 +1,6 @@
 import base64
 import time
+from datetime import datetime
 from urllib.parse import urlencode
 
 import qrcode
@@ -11,8 +12,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from tipline import vault
@@ -24,6 +28,7 @@ from .forms import (
     ChangePasswordForm,
     CodeForm,
     RecoverForm,
+    SettingsForm,
     SignInForm,
 )
 from .models import StaffUser
@@ -49,7 +54,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except actions.InvitationInvalid:
             return render(request, "accounts/invitation_invalid.html", status=404)
         except actions.WrongSecondFactorCode:
-            form.add_error("code", "That code did not match. Check the time on your phone.")
+            form.add_error("code", _("That code did not match. Check the time on your phone."))
         except ValidationError as error:
             form.add_error("password", error)
         else:
@@ -102,16 +107,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 request, form.cleaned_data["username"], form.cleaned_data["password"]
             )
         except signin.SignInRefused:
-            context["error"] = "Wrong username or password."
+            context["error"] = _("Wrong username or password.")
         except signin.AccountLocked as locked:
-            context["error"] = (
-                f"Too many failed sign-ins: this account is locked until {locked.until:%H:%M} UTC."
-            )
+            context["error"] = _locked_message(locked.until)
         except signin.SignInThrottled as throttled:
             response = render(
                 request,
                 "accounts/signin.html",
-                {**context, "error": "Too many failed sign-ins. Wait a little and try again."},
+                {**context, "error": _("Too many failed sign-ins. Wait a little and try again.")},
                 status=429,
             )
             response["Retry-After"] = str(throttled.retry_after)
@@ -143,9 +146,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             device = signin.check_code(user, form.cleaned_data["code"], enrolling=enrolling)
         except signin.AccountLocked as locked:
             request.session.pop(_PENDING_USER, None)
-            message = (
-                f"Too many failed sign-ins: this account is locked until {locked.until:%H:%M} UTC."
-            )
+            message = _locked_message(locked.until)
             return render(
                 request,
                 "accounts/signin.html",
@@ -165,7 +166,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                 target = reverse("casework:home")
             return redirect(target)
         form.add_error(
-            "code", "That code did not match, or was used already. Wait for the next one."
+            "code", _("That code did not match, or was used already. Wait for the next one.")
         )
         status = 400
     context: dict[str, object] = {"form": form, "enrolling": enrolling, "user": user}
@@ -201,7 +202,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
                 user, form.cleaned_data["old_password"], form.cleaned_data["new_password"]
             )
         except vault.DecryptionError:
-            form.add_error("old_password", "That is not your current password.")
+            form.add_error("old_password", _("That is not your current password."))
         except ValidationError as error:
             form.add_error("new_password", error)
         else:
@@ -219,7 +220,7 @@ def recover(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = StaffUser.objects.filter(username=data["username"], is_active=True).first()
-        refused = "That did not work. Check the username, the recovery code and the code."
+        refused = _("That did not work. Check the username, the recovery code and the code.")
         try:
             device = (
                 signin.check_code(
@@ -245,6 +246,33 @@ def recover(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/recover.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_settings(request: HttpRequest) -> HttpResponse:
+    """A staff member's own settings: the language the staff pages speak to them in."""
+    user = request.user
+    assert isinstance(user, StaffUser)  # noqa: S101 - login_required guarantees it
+    form = SettingsForm(request.POST or None, initial={"language": user.language or ""})
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        actions.set_language(user, form.cleaned_data["language"], acting_user=user)
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
+        saved = True
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "saved": saved},
+        status=400 if form.errors else 200,
+    )
+
+
+def _locked_message(until: datetime) -> str:
+    return _("Too many failed sign-ins: this account is locked until %(time)s UTC.") % {
+        "time": f"{until:%H:%M}"
+    }
 
 
 def _pending_user(request: HttpRequest) -> StaffUser | None:
