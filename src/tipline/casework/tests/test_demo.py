@@ -37,9 +37,9 @@ def test_demo_serves_a_training_inbox_an_analyst_can_sign_in_to(page: Page, tmp_
     env["DJANGO_SETTINGS_MODULE"] = "tipline.settings"
     log = tmp_path / "demo.log"
     with log.open("w") as sink:
+        command = [tipline_command(), "demo", "--data-dir", str(folder), "--port", str(port)]
         process = subprocess.Popen(
-            [tipline_command(), "demo", "--data-dir", str(folder), "--port", str(port)]
-            + ["--reports", str(REPORTS)],  # noqa: RUF005 - one command, two lines
+            [*command, "--reports", str(REPORTS)],
             env=env,
             cwd=tmp_path,
             stdout=sink,
