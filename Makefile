@@ -1,5 +1,6 @@
 # Tipline: two commands on a fresh machine.
 #   make run   set up everything and serve on http://127.0.0.1:8000
+#   make demo  a training desk with synthetic reports in ./demo-data, on http://127.0.0.1:8001
 #   make test  set up everything and run the whole suite (and lint)
 # Versions are pinned in pyproject.toml only.
 
@@ -10,7 +11,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench bench-vault bench-inbox bench-inbox-postgres bench-submit \
+DEMO_PORT ?= 8001
+
+.PHONY: run demo test lint format bench bench-vault bench-inbox bench-inbox-postgres bench-submit \
 	bench-submit-postgres fuzz clean
 
 $(BIN)/python:
@@ -41,6 +44,10 @@ run: $(VENV)/.installed-run
 	$(BIN)/tipline migrate --no-input -v 0
 	$(BIN)/tipline bootstrap --url http://$(HOST):$(PORT)
 	$(BIN)/tipline serve --host $(HOST) --port $(PORT)
+
+# A training desk (TRAINING on every page) in ./demo-data, never ./data; prints its accounts.
+demo: $(VENV)/.installed-run
+	$(BIN)/tipline demo --data-dir ./demo-data --host $(HOST) --port $(DEMO_PORT)
 
 # The suite runs on SQLite; when TIPLINE_TEST_DATABASE_URL is set it runs again on that
 # database (CI points it at PostgreSQL).

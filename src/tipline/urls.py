@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
@@ -9,8 +10,8 @@ from tipline.web import views as web_views
 # The admin asks for the second factor as well as the password (django-otp); it is
 # reached through Tipline's own sign-in, which also unwraps the private key.
 admin.site.__class__ = OTPAdminSite
-admin.site.site_header = "Tipline administration"
-admin.site.site_title = "Tipline"
+admin.site.site_header = gettext_lazy("Tipline administration")
+admin.site.site_title = gettext_lazy("Tipline")
 
 urlpatterns = [
     path("", web_views.landing, name="landing"),

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -218,6 +219,16 @@ def revoke_staff(user: StaffUser, *, acting_user: StaffUser | None) -> None:
         StaffUser.objects.filter(pk=user.pk).update(is_active=False)
         record("staff.revoked", actor=acting_user, staff=user.username)
     user.is_active = False
+
+
+def set_language(user: StaffUser, language: str, *, acting_user: StaffUser | None) -> None:
+    """Keep the language a staff member chose for the staff pages, audited."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValueError(f"not one of settings.LANGUAGES: {language!r}")
+    with transaction.atomic():
+        StaffUser.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+        record("staff.language_changed", actor=acting_user, staff=user.username, language=language)
 
 
 def _save_account(

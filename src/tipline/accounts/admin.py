@@ -5,6 +5,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tipline.audit.admin import AuditedAdmin, ReadOnlyAdmin
@@ -27,8 +29,16 @@ class StaffUserAdmin(AuditedAdmin):
         (
             None,
             {
-                "fields": ["username", "email", "role", "is_active", "last_login", "date_joined"],
-                "description": (
+                "fields": [
+                    "username",
+                    "email",
+                    "role",
+                    "language",
+                    "is_active",
+                    "last_login",
+                    "date_joined",
+                ],
+                "description": _(
                     "Passwords are not set here. A person's password (or the recovery code "
                     "they were given once) is the only thing that opens the key their reports "
                     "are sealed to: a password set by an administrator would give them back "
@@ -43,7 +53,7 @@ class StaffUserAdmin(AuditedAdmin):
     actions = ["reset_with_a_new_key"]
 
     @admin.action(
-        description="Reset: new password, key and second factor (old reports stay closed)"
+        description=_("Reset: new password, key and second factor (old reports stay closed)")
     )
     def reset_with_a_new_key(self, request: HttpRequest, queryset: Any) -> None:
         for user in queryset:
@@ -51,10 +61,13 @@ class StaffUserAdmin(AuditedAdmin):
             link = request.build_absolute_uri(f"/staff/invitation/{token}/")
             self.message_user(
                 request,
-                f"Give {user.username} this one-time link (24 hours): {link} . It sets a new "
-                "password, key and second factor. Reports sealed to their old key stay closed "
-                "to them: only their old password or recovery code could open those, and "
-                "nobody can give that back.",
+                gettext(
+                    "Give %(name)s this one-time link (24 hours): %(link)s . It sets a new "
+                    "password, key and second factor. Reports sealed to their old key stay closed "
+                    "to them: only their old password or recovery code could open those, and "
+                    "nobody can give that back."
+                )
+                % {"name": user.username, "link": link},
                 messages.WARNING,
             )
 

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class AcceptInvitationForm(forms.Form):
@@ -11,13 +13,13 @@ class AcceptInvitationForm(forms.Form):
     code = forms.CharField(
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-        help_text="The six digits your authenticator app shows for Tipline.",
+        help_text=_("The six digits your authenticator app shows for Tipline."),
     )
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         if cleaned.get("password") != cleaned.get("password_again"):
-            self.add_error("password_again", "The two passwords differ.")
+            self.add_error("password_again", _("The two passwords differ."))
         return cleaned
 
 
@@ -54,7 +56,7 @@ class NewPasswordForm(forms.Form):
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         if cleaned.get("new_password") != cleaned.get("new_password_again"):
-            self.add_error("new_password_again", "The two passwords differ.")
+            self.add_error("new_password_again", _("The two passwords differ."))
         return cleaned
 
 
@@ -74,7 +76,13 @@ class RecoverForm(NewPasswordForm):
     )
     code = forms.CharField(
         max_length=12,
-        label="Code from your authenticator app",
+        label=_("Code from your authenticator app"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
     field_order = ["username", "recovery_code", "code", "new_password", "new_password_again"]
+
+
+class SettingsForm(forms.Form):
+    """A staff member's own preferences: for now, the language of the staff pages."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES)

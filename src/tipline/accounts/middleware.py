@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import translation
 
 from .session_keys import forget_private_key, session_expired
 
@@ -18,6 +19,27 @@ def staff_session_limits(
             response = HttpResponseRedirect(reverse("accounts:signin") + "?expired=1")
             forget_private_key(request, response)
             return response
+        return get_response(request)
+
+    return middleware
+
+
+def staff_language(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Speak to a signed-in staff member in the language kept in their account.
+
+    Staff addresses carry no language prefix: before sign-in LocaleMiddleware has chosen
+    from the browser's Accept-Language; after it, the account's choice wins. Reporter pages
+    (language in the address) are left alone.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        chosen = getattr(user, "language", "") if user.is_authenticated else ""
+        if chosen and request.path_info.startswith("/staff/"):
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
         return get_response(request)
 
     return middleware

@@ -1,16 +1,18 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tipline import vault
 
 
 class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", "Administrator"
-    SUPERVISOR = "supervisor", "Supervisor"
-    ANALYST = "analyst", "Analyst"
+    ADMINISTRATOR = "administrator", _("Administrator")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ANALYST = "analyst", _("Analyst")
 
 
 class StaffUserManager(UserManager["StaffUser"]):
@@ -36,6 +38,16 @@ class StaffUser(AbstractUser):
     # Wrong passwords and codes since the last good sign-in; too many lock the account.
     failed_signins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # The language of the staff pages for this person (a code from settings.LANGUAGES);
+    # empty until they choose one, so the browser's Accept-Language decides.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the staff pages for this person."),
+    )
 
     objects = StaffUserManager()
 

@@ -11,8 +11,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from tipline import vault
@@ -25,6 +28,7 @@ from .forms import (
     ChangePasswordForm,
     CodeForm,
     RecoverForm,
+    SettingsForm,
     SignInForm,
 )
 from .models import StaffUser
@@ -52,7 +56,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except actions.InvitationInvalid:
             return render(request, "accounts/invitation_invalid.html", status=404)
         except actions.WrongSecondFactorCode:
-            form.add_error("code", "That code did not match. Check the time on your phone.")
+            form.add_error("code", _("That code did not match. Check the time on your phone."))
         except ValidationError as error:
             form.add_error("password", error)
         else:
@@ -107,7 +111,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 request, form.cleaned_data["username"], form.cleaned_data["password"]
             )
         except signin.SignInRefused:
-            context["error"] = "Wrong username or password."
+            context["error"] = _("Wrong username or password.")
         except signin.SignInThrottled as throttled:
             return _throttled(request, throttled, {**context, "form": form})
         else:
@@ -151,7 +155,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                 target = reverse("casework:home")
             return redirect(target)
         form.add_error(
-            "code", "That code did not match, or was used already. Wait for the next one."
+            "code", _("That code did not match, or was used already. Wait for the next one.")
         )
         status = 400
     context: dict[str, object] = {"form": form, "enrolling": enrolling, "user": user}
@@ -187,7 +191,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
                 user, form.cleaned_data["old_password"], form.cleaned_data["new_password"]
             )
         except vault.DecryptionError:
-            form.add_error("old_password", "That is not your current password.")
+            form.add_error("old_password", _("That is not your current password."))
         except ValidationError as error:
             form.add_error("new_password", error)
         else:
@@ -211,7 +215,7 @@ def recover(request: HttpRequest) -> HttpResponse:
         except signin.SignInThrottled as throttled:
             return _throttled(request, throttled, {"form": SignInForm()})
         user = StaffUser.objects.filter(username=data["username"], is_active=True).first()
-        refused = "That did not work. Check the username, the recovery code and the code."
+        refused = _("That did not work. Check the username, the recovery code and the code.")
         try:
             device = (
                 signin.check_code(
@@ -245,10 +249,31 @@ def _throttled(
     request: HttpRequest, throttled: signin.SignInThrottled, context: dict[str, object]
 ) -> HttpResponse:
     """429 with Retry-After: the same page for every name, known or not."""
-    error = "Too many failed sign-ins. Wait a little and try again."
+    error = _("Too many failed sign-ins. Wait a little and try again.")
     response = render(request, "accounts/signin.html", {**context, "error": error}, status=429)
     response["Retry-After"] = str(throttled.retry_after)
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_settings(request: HttpRequest) -> HttpResponse:
+    """A staff member's own settings: the language the staff pages speak to them in."""
+    user = request.user
+    assert isinstance(user, StaffUser)  # noqa: S101 - login_required guarantees it
+    form = SettingsForm(request.POST or None, initial={"language": user.language or ""})
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        actions.set_language(user, form.cleaned_data["language"], acting_user=user)
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
+        saved = True
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "saved": saved},
+        status=400 if form.errors else 200,
+    )
 
 
 def _pending_user(request: HttpRequest) -> StaffUser | None:

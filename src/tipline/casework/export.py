@@ -44,6 +44,11 @@ def summary_text(opened: conversation.OpenedReport, answers: list[tuple[str, str
     report = opened.report
     content = conversation.read_content(opened)
     lines = [
+        *(
+            ["TRAINING: a synthetic report from a training desk", ""]
+            if report.desk.is_training
+            else []
+        ),
         f"Report {report.desk.slug} #{report.number}",
         f"Category: {report.category}",
         f"Language of the reporter: {report.language}",

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from tipline.desks.models import Desk
 from tipline.intake.models import CloseReason, Status
@@ -8,31 +9,51 @@ from .selectors import InboxFilters
 
 
 class InboxFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
-    category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    language = forms.ChoiceField(required=False)
-    assigned = forms.ChoiceField(required=False)
+    # The selects stand without a visible label (their first choice names them): each
+    # carries an accessible name for screen readers.
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", _("Any status")), *Status.choices],
+        widget=forms.Select(attrs={"aria-label": _("Status")}),
+    )
+    category = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"aria-label": _("Category")}),
+    )
+    language = forms.ChoiceField(
+        required=False, widget=forms.Select(attrs={"aria-label": _("Language")})
+    )
+    assigned = forms.ChoiceField(
+        required=False, widget=forms.Select(attrs={"aria-label": _("Assigned")})
+    )
     received_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     received_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    label = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    unread = forms.BooleanField(required=False, label="Unread")
-    overdue = forms.BooleanField(required=False, label="Deadline passed")
+    label = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"aria-label": _("Label")}),
+    )
+    unread = forms.BooleanField(required=False, label=_("Unread"))
+    overdue = forms.BooleanField(required=False, label=_("Deadline passed"))
 
     def __init__(
         self, desk: Desk, members: list[tuple[str, str]], *args: object, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["category"].choices = [("", "Any category")] + [
+        self.fields["category"].choices = [("", _("Any category"))] + [
             (str(c.id), str(c)) for c in desk.categories.all()
         ]
-        self.fields["label"].choices = [("", "Any label")] + [
+        self.fields["label"].choices = [("", _("Any label"))] + [
             (str(label.id), label.name) for label in desk.labels.all()
         ]
-        self.fields["language"].choices = [("", "Any language"), *settings.LANGUAGES]
+        self.fields["language"].choices = [("", _("Any language")), *settings.LANGUAGES]
         self.fields["assigned"].choices = [
-            ("", "Anyone or nobody"),
-            ("me", "Me"),
-            ("none", "Nobody"),
+            ("", _("Anyone or nobody")),
+            ("me", _("Me")),
+            ("none", _("Nobody")),
             *members,
         ]
 
@@ -53,32 +74,38 @@ class InboxFilterForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
-        max_length=20_000, widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"})
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "auto", "id": "id_reply_text"}),
     )
     feedback = forms.BooleanField(
-        required=False, label="This tells the reporter what was done (feedback deadline)"
+        required=False, label=_("This tells the reporter what was done (feedback deadline)")
     )
 
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        max_length=20_000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto", "id": "id_note_text"}),
     )
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Status.choices)
+    status = forms.ChoiceField(
+        choices=Status.choices, widget=forms.Select(attrs={"aria-label": _("Status")})
+    )
     close_reason = forms.ChoiceField(
-        required=False, choices=[("", "Reason (when closing)"), *CloseReason.choices]
+        required=False,
+        choices=[("", _("Reason (when closing)")), *CloseReason.choices],
+        widget=forms.Select(attrs={"aria-label": _("Reason for closing")}),
     )
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ChoiceField(required=False)
+    assignee = forms.ChoiceField(required=False)  # labelled in the template
 
     def __init__(self, choices: list[tuple[str, str]], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["assignee"].choices = [("", "Nobody"), *choices]
+        self.fields["assignee"].choices = [("", _("Nobody")), *choices]
 
 
 class LabelsForm(forms.Form):

@@ -314,7 +314,8 @@ def _case_page(
             "desk": report.desk,
             "deadlines": selectors.deadlines(report, report.desk),
             "description": conversation.read_content(opened)["description"],
-            "answers": conversation.answer_rows(opened, "en"),
+            # Questions and answers as the reporter saw them, in the report's language.
+            "answers": conversation.answer_rows(opened, report.language),
             "first_files": conversation_so_far[0].attachments,
             "messages": conversation_so_far[1:],
             "notes": actions.read_notes(opened),

@@ -2,13 +2,14 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 MAX_RETENTION_DAYS = 3650
 
 
 class UncleanableFiles(models.TextChoices):
-    REFUSE = "refuse", "Refuse them"
-    WARN = "warn", "Keep them, after warning the reporter"
+    REFUSE = "refuse", _("Refuse them")
+    WARN = "warn", _("Keep them, after warning the reporter")
 
 
 class Desk(models.Model):
@@ -44,6 +45,10 @@ class Desk(models.Model):
     )
     # Whether e-mails to staff say which category a new report is in (they never say more).
     notifications_name_category = models.BooleanField(default=True)
+    # A training desk (`tipline demo`) holds synthetic reports for practice: every staff page
+    # and export of it says TRAINING, and its reports count in no real statistics and are
+    # never shared with a real partner (outcomes and sharing test this flag).
+    is_training = models.BooleanField(default=False, editable=False)
     # The last human-friendly report number given out; raised by the database itself
     # (UPDATE ... SET n = n + 1), never read-then-increment in Python.
     last_report_number = models.PositiveIntegerField(default=0, editable=False)

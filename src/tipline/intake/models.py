@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tipline.desks.models import Desk
 
@@ -41,7 +42,7 @@ class Category(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
         constraints = [
             models.UniqueConstraint(fields=["desk", "slug"], name="category_slug_per_desk")
         ]
@@ -57,14 +58,14 @@ class Category(models.Model):
 
 
 class QuestionKind(models.TextChoices):
-    SHORT_TEXT = "short_text", "Short text"
-    LONG_TEXT = "long_text", "Long text"
-    SINGLE_CHOICE = "single_choice", "One choice"
-    MULTIPLE_CHOICE = "multiple_choice", "Several choices"
-    DATE = "date", "Date"
-    PLACE = "place", "Place"
-    NUMBER = "number", "Number"
-    YES_NO = "yes_no", "Yes or no"
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    SINGLE_CHOICE = "single_choice", _("One choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Several choices")
+    DATE = "date", _("Date")
+    PLACE = "place", _("Place")
+    NUMBER = "number", _("Number")
+    YES_NO = "yes_no", _("Yes or no")
 
 
 class Question(models.Model):
@@ -89,17 +90,17 @@ class Question(models.Model):
 
 
 class Status(models.TextChoices):
-    NEW = "new", "New"
-    IN_TRIAGE = "in_triage", "In triage"
-    IN_PROGRESS = "in_progress", "In progress"
-    CLOSED = "closed", "Closed"
+    NEW = "new", _("New")
+    IN_TRIAGE = "in_triage", _("In triage")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CLOSED = "closed", _("Closed")
 
 
 class CloseReason(models.TextChoices):
-    ACTIONED = "actioned", "Actioned"
-    NO_ACTION = "no_action", "No action"
-    DUPLICATE = "duplicate", "Duplicate"
-    UNFOUNDED = "unfounded", "Unfounded"
+    ACTIONED = "actioned", _("Actioned")
+    NO_ACTION = "no_action", _("No action")
+    DUPLICATE = "duplicate", _("Duplicate")
+    UNFOUNDED = "unfounded", _("Unfounded")
 
 
 class Report(models.Model):

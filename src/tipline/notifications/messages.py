@@ -4,10 +4,13 @@ only that something arrived at a desk (and its category, unless the desk says no
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tipline.accounts.models import StaffUser
 from tipline.casework.selectors import deadlines
@@ -16,16 +19,32 @@ from tipline.desks.selectors import recipients_of
 from tipline.intake.models import Report, Status
 
 logger = logging.getLogger(__name__)
+# What a reminder counts; gettext_noop marks them, compose() translates them per recipient.
+ACKNOWLEDGEMENT_LATE = gettext_noop("acknowledgement late")
+ACKNOWLEDGEMENT_DUE_SOON = gettext_noop("acknowledgement due soon")
+FEEDBACK_LATE = gettext_noop("feedback late")
+FEEDBACK_DUE_SOON = gettext_noop("feedback due soon")
 # Remind this long before a deadline, and every day after it has passed.
 ACKNOWLEDGE_WARNING = dt.timedelta(days=2)
 FEEDBACK_WARNING = dt.timedelta(days=14)
 
 
-def _send(desk: Desk, subject: str, body: str, to: list[StaffUser]) -> int:
-    addresses = [staff.email for staff in to if staff.email]
-    if not addresses or not settings.EMAIL_ENABLED:
+Compose = Callable[[], tuple[str, str]]
+
+
+def _send(desk: Desk, compose: Compose, to: list[StaffUser]) -> int:
+    """Send each recipient the message composed in their own language (their account's)."""
+    if not settings.EMAIL_ENABLED:
         return 0
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
+    messages = []
+    for staff in to:
+        if not staff.email:
+            continue
+        with translation.override(staff.language or settings.LANGUAGE_CODE):
+            subject, body = compose()
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [staff.email]))
+    if not messages:
+        return 0
     return int(send_mass_mail(messages, fail_silently=False))
 
 
@@ -38,13 +57,25 @@ def report_arrived(report_id: object) -> int:
     if report is None:
         return 0  # deleted meanwhile (retention): nothing to say
     desk = report.desk
-    what = f" ({report.category})" if desk.notifications_name_category else ""
-    body = (
-        f"A new report{what} arrived at {desk.name}.\n\n"
-        f"Sign in to read it: {_desk_link(desk)}\n\n"
-        "This message says nothing more on purpose.\n"
-    )
-    return _send(desk, f"[Tipline] New report at {desk.name}", body, recipients_of(desk))
+    name_category = desk.notifications_name_category
+
+    def compose() -> tuple[str, str]:
+        names = {"desk": desk.name, "category": str(report.category)}
+        arrived = (
+            _("A new report (%(category)s) arrived at %(desk)s.")
+            if name_category
+            else _("A new report arrived at %(desk)s.")
+        ) % names
+        body = (
+            f"{arrived}\n\n"
+            + _("Sign in to read it: %(link)s") % {"link": _desk_link(desk)}
+            + "\n\n"
+            + _("This message says nothing more on purpose.")
+            + "\n"
+        )
+        return _("[Tipline] New report at %(desk)s") % names, body
+
+    return _send(desk, compose, recipients_of(desk))
 
 
 def reporter_wrote(report_id: object) -> int:
@@ -53,8 +84,17 @@ def reporter_wrote(report_id: object) -> int:
         return 0
     desk = report.desk
     recipients = [report.assigned_to] if report.assigned_to else recipients_of(desk)
-    body = f"A reporter wrote again at {desk.name}.\n\nSign in to read it: {_desk_link(desk)}\n"
-    return _send(desk, f"[Tipline] New message at {desk.name}", body, recipients)
+
+    def compose() -> tuple[str, str]:
+        body = (
+            _("A reporter wrote again at %(desk)s.") % {"desk": desk.name}
+            + "\n\n"
+            + _("Sign in to read it: %(link)s") % {"link": _desk_link(desk)}
+            + "\n"
+        )
+        return _("[Tipline] New message at %(desk)s") % {"desk": desk.name}, body
+
+    return _send(desk, compose, recipients)
 
 
 def deadline_reminders(now: dt.datetime | None = None) -> int:
@@ -70,18 +110,30 @@ def deadline_reminders(now: dt.datetime | None = None) -> int:
             due = deadlines(report, desk, now)
             if not due.acknowledge_done:
                 if due.acknowledge_late:
-                    counts["acknowledgement late"] += 1
+                    counts[ACKNOWLEDGEMENT_LATE] += 1
                 elif due.acknowledge_by - now < ACKNOWLEDGE_WARNING:
-                    counts["acknowledgement due soon"] += 1
+                    counts[ACKNOWLEDGEMENT_DUE_SOON] += 1
             if not due.feedback_done:
                 if due.feedback_late:
-                    counts["feedback late"] += 1
+                    counts[FEEDBACK_LATE] += 1
                 elif due.feedback_by - now < FEEDBACK_WARNING:
-                    counts["feedback due soon"] += 1
+                    counts[FEEDBACK_DUE_SOON] += 1
         if not counts:
             continue
-        lines = "\n".join(f"- {what}: {count}" for what, count in sorted(counts.items()))
-        body = f"Deadlines at {desk.name}:\n{lines}\n\nSign in: {_desk_link(desk)}\n"
-        sent += _send(desk, f"[Tipline] Deadlines at {desk.name}", body, recipients_of(desk))
+        sent += _send(desk, _deadline_composer(desk, dict(counts)), recipients_of(desk))
     logger.info("deadline reminders: %d messages", sent)
     return sent
+
+
+def _deadline_composer(desk: Desk, counts: dict[str, int]) -> Compose:
+    def compose() -> tuple[str, str]:
+        lines = "\n".join(f"- {_(what)}: {count}" for what, count in sorted(counts.items()))
+        body = (
+            _("Deadlines at %(desk)s:") % {"desk": desk.name}
+            + f"\n{lines}\n\n"
+            + _("Sign in: %(link)s") % {"link": _desk_link(desk)}
+            + "\n"
+        )
+        return _("[Tipline] Deadlines at %(desk)s") % {"desk": desk.name}, body
+
+    return compose
