@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 
 Handler = Callable[[HttpRequest], HttpResponse]
 logger = logging.getLogger(__name__)
@@ -64,8 +65,15 @@ def gate() -> Gate:
         return _gate
 
 
-def busy() -> HttpResponse:
-    response = HttpResponse(render_to_string("web/busy.html", request=None), status=503)
+def busy(request: HttpRequest | None = None) -> HttpResponse:
+    """The 503 page, in the language of the address (/ps/report/...) when it names one.
+
+    The gate answers before LocaleMiddleware runs, so the language is taken here.
+    """
+    path_language = translation.get_language_from_path(request.path_info) if request else None
+    with translation.override(path_language or settings.LANGUAGE_CODE):
+        page = render_to_string("web/busy.html", request=None)
+    response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -81,7 +89,7 @@ class AdmissionControl:
             return self.get_response(request)
         chosen = gate()
         if not chosen.enter():
-            return busy()
+            return busy(request)
         try:
             return self.get_response(request)
         finally:
@@ -92,5 +100,5 @@ class AdmissionControl:
         # view changed nothing (its transaction did not commit); the answer is to come back.
         if isinstance(exception, OperationalError):
             logger.warning("database busy or unreachable: %s", exception.__class__.__name__)
-            return busy()
+            return busy(request)
         return None
