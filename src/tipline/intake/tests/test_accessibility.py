@@ -20,6 +20,7 @@ from django.utils import translation
 from django.views import defaults
 from playwright.sync_api import Page, Route
 
+from tipline.desks.models import Desk
 from tipline.intake import conversation
 from tipline.intake import views as intake_views
 from tipline.intake.models import Report
@@ -39,7 +40,7 @@ REPLY = {
 }
 
 
-def rendered_pages(language: str, desk: object) -> dict[str, Callable[[], HttpResponse]]:
+def rendered_pages(language: str, desk: Desk) -> dict[str, Callable[[], HttpResponse]]:
     """The error pages a reporter meets only when something goes wrong, by their views."""
     factory = RequestFactory()
     post = factory.post(f"/{language}{FORM}")
@@ -54,6 +55,9 @@ def rendered_pages(language: str, desk: object) -> dict[str, Callable[[], HttpRe
         ),
         "400-form-expired": lambda: intake_views.render(
             post, "intake/form_expired.html", {"desk": desk}, status=400
+        ),
+        "413-too-large": lambda: intake_views._form_error(
+            post, desk, desk.categories.get(slug="drug-trafficking"), "too_large", status=413
         ),
         "503-no-recipient": lambda: intake_views.render(
             post, "intake/not_ready.html", {"desk": desk}, status=503
