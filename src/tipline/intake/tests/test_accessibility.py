@@ -91,6 +91,8 @@ def test_every_reporter_page_has_no_accessibility_violation(
     page = axe_page
     setup = DeskWithRecipient()
     page.set_extra_http_headers({"Accept-Language": language})
+    loaded: list[tuple[str, int]] = []
+    page.on("response", lambda response: loaded.append((response.url, response.status)))
 
     def check(name: str) -> None:
         assert page.locator("html").get_attribute("lang") == language, name
@@ -141,6 +143,11 @@ def test_every_reporter_page_has_no_accessibility_violation(
             response = view()
         show_rendered(page, base, name, response)
         check(name)
+
+    assert all(url.startswith(base) for url, _ in loaded)  # nothing from another origin
+    nastaliq = [status for url, status in loaded if "NotoNastaliqUrdu" in url]
+    if language == "ur":  # Urdu is drawn in Nastaliq from this site's own files
+        assert nastaliq and set(nastaliq) <= {200, 304}
 
 
 KEYBOARD_REPORT = (
