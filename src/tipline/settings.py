@@ -17,6 +17,8 @@ import wsgiref.headers
 from pathlib import Path
 
 import dj_database_url
+from django.conf import global_settings
+from django.conf.locale import LANG_INFO
 
 from tipline import environment as env
 
@@ -192,7 +194,20 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("ur", "اردو"), ("zh-hans", "简体中文")]
+LANGUAGES = [
+    ("en", "English"),
+    ("ur", "اردو"),
+    ("zh-hans", "简体中文"),
+    ("ps", "پښتو"),
+    ("fa", "فارسی"),
+]
+# Pashto is not among Django's locales: tell it the name and that it runs right to left.
+# An agency adds a language the same way (docs/design.md, "Languages").
+EXTRA_LANG_INFO = {
+    "ps": {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"},
+}
+LANG_INFO.update(EXTRA_LANG_INFO)
+LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "ps"]
 LOCALE_PATHS = [SOURCE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"

@@ -6,11 +6,15 @@ language missing from a text falls back to English on the page.
 
 from typing import Any
 
+from .default_categories_ps_fa import PASHTO_PERSIAN
+
 Texts = dict[str, str]
 
 
 def t(en: str, ur: str, zh: str) -> Texts:
-    return {"en": en, "ur": ur, "zh-hans": zh}
+    """The text in every shipped language (Pashto and Persian come from their own table)."""
+    ps, fa = PASHTO_PERSIAN[en]
+    return {"en": en, "ur": ur, "zh-hans": zh, "ps": ps, "fa": fa}
 
 
 def choice(value: str, en: str, ur: str, zh: str) -> dict[str, Any]:

@@ -58,7 +58,7 @@ class DeskWithRecipient:
         self.desk = create_desk(
             slug=slug,
             name="Narcotics desk",
-            languages=["en", "ur", "zh-hans"],
+            languages=["en", "ur", "zh-hans", "ps", "fa"],
             acting_user=None,
         )
         for field, value in desk_options.items():

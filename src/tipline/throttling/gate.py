@@ -36,6 +36,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from . import storage
 from .body import BodyTooSlow, BoundedBody
@@ -215,8 +216,15 @@ def use_gate(chosen: LocalGate | None) -> None:
         _local_gate = chosen
 
 
-def busy() -> HttpResponse:
-    response = HttpResponse(render_to_string("web/busy.html", request=None), status=503)
+def busy(request: HttpRequest | None = None) -> HttpResponse:
+    """The 503 page, in the language of the address (/ps/report/...) when it names one.
+
+    The gate answers before LocaleMiddleware runs, so the language is taken here.
+    """
+    path_language = translation.get_language_from_path(request.path_info) if request else None
+    with translation.override(path_language or settings.LANGUAGE_CODE):
+        page = render_to_string("web/busy.html", request=None)
+    response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -263,7 +271,7 @@ class AdmissionControl:
         derives = request.method == "POST" and getattr(view, "admission_expensive", False)
         chosen = gate() if derives else None
         if chosen is not None and chosen.overloaded():
-            return busy()
+            return busy(request)
 
         def admit() -> None:
             if chosen is None:
@@ -285,17 +293,17 @@ class AdmissionControl:
         except BodyTooSlow:
             return refused(408, "too_slow")
         except AdmissionRefused:
-            return busy()
+            return busy(request)
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, BodyTooSlow):
             return refused(408, "too_slow")
         if isinstance(exception, AdmissionRefused):
-            return busy()
+            return busy(request)
         # No free connection, "too many clients", "database is locked" past its timeout: the
         # view changed nothing (its transaction did not commit); the answer is to come back.
         if isinstance(exception, OperationalError):
             logger.warning("database busy or unreachable: %s", exception.__class__.__name__)
-            return busy()
+            return busy(request)
         return None

@@ -40,8 +40,7 @@ def test_language_switch_is_plain_links_to_the_same_page(
     body = client.get("/en/report/narcotics/drug-trafficking/").content.decode()
     links = set(re.findall(r'<a href="([^"]+)" lang="[^"]+" hreflang', body))
     assert links == {
-        "/ur/report/narcotics/drug-trafficking/",
-        "/zh-hans/report/narcotics/drug-trafficking/",
+        f"/{code}/report/narcotics/drug-trafficking/" for code in ("ur", "zh-hans", "ps", "fa")
     }
 
 
