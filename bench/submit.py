@@ -198,12 +198,15 @@ def main() -> None:
         path = "/en/report/bench/drug-trafficking/"
         engine = "postgresql" if args.database_url else "sqlite"
         print(
-            f"Tipline submission benchmark: {engine}, {os.cpu_count()} cores, "
+            f"Tipline submission benchmark: {engine}, {len(os.sched_getaffinity(0))} cores, "
             f"{args.workers} worker(s) x {args.threads} threads, {args.seconds:.0f} s per round, "
             f"refused clients {'retry at once' if args.impatient else 'honour Retry-After'}"
         )
-        ceiling_before = receipt_ceiling(args.ceiling_seconds)
-        print(f"ceiling before the rounds: {ceiling_before:.1f} Argon2id derivations/s")
+        ceiling_before, argon2_cpu = receipt_ceiling(args.ceiling_seconds)
+        print(
+            f"ceiling before the rounds: {ceiling_before:.1f} Argon2id derivations/s, "
+            f"{argon2_cpu * 1000:.0f} ms of CPU each"
+        )
         print(
             f"{'clients':>7} {'ok':>5} {'per s':>6} {'ratio':>6} {'p50':>7} {'p99':>7} "
             f"{'refused p99':>11} {'cpu/report':>10} {'others':>6}  "
@@ -228,6 +231,10 @@ def main() -> None:
             others = (
                 machine_busy_seconds() - busy_before - server_cpu - float(result["client_cpu"])
             ) / float(result["wall"])
+            result["cpu_per_report"] = (server_cpu + float(result["client_cpu"])) / max(
+                1,
+                int(result["ok"]),  # type: ignore[call-overload]
+            )
             results[clients] = result
             time.sleep(0.5)
             shares, offset = phase_shares(log, offset)
@@ -247,12 +254,20 @@ def main() -> None:
                 f"{share('database')}   {share('rest')}  "
                 f"{ {200: ok, **result['others']} }"  # type: ignore[dict-item]
             )
-        ceiling_after = receipt_ceiling(args.ceiling_seconds)
+        ceiling_after, argon2_cpu_after = receipt_ceiling(args.ceiling_seconds)
         ceiling = (ceiling_before + ceiling_after) / 2
+        argon2_cpu = (argon2_cpu + argon2_cpu_after) / 2
         print(
-            f"ceiling after the rounds: {ceiling_after:.1f}/s; "
-            f"mean {ceiling:.1f}/s (spread {abs(ceiling_after - ceiling_before):.1f})"
+            f"ceiling after the rounds: {ceiling_after:.1f}/s, {argon2_cpu_after * 1000:.0f} ms "
+            f"of CPU each; mean {ceiling:.1f}/s (spread {abs(ceiling_after - ceiling_before):.1f})"
         )
+        print(
+            "CPU share: Argon2id's CPU per derivation over the CPU a report took (server and "
+            "clients); what the rate would reach of the ceiling with the cores to itself"
+        )
+        for clients in rounds:
+            spent = float(results[clients]["cpu_per_report"])
+            print(f"{clients:>3} clients: {argon2_cpu / spent * 100 if spent else 0:5.1f}%")
         for clients in rounds:
             print(
                 f"{clients:>3} clients: {float(results[clients]['rate']) / ceiling * 100:5.1f}% "

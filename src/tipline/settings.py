@@ -33,7 +33,7 @@ WEB_THREADS = env.integer("TIPLINE_WEB_THREADS", 64, minimum=1)
 # Argon2id derivations at once per process: one per core across all workers (Argon2id
 # fills 64 MiB and is bound by memory bandwidth; bench/vault.py measured 4 at once on 2
 # cores slower than 2). See tipline.intake.receipts.
-ARGON2_CONCURRENCY = max(1, (os.cpu_count() or 2) // WEB_WORKERS)
+ARGON2_CONCURRENCY = max(1, len(os.sched_getaffinity(0)) // WEB_WORKERS)  # cores we may use
 # Requests that cost an Argon2id derivation, admitted at once per process, and how long one
 # may wait for a slot before it is answered 503 (see tipline.web.admission). Twice the
 # derivations: while one admitted request parses, queries, commits or renders, another is
