@@ -163,6 +163,8 @@ def main() -> None:
     data = Path(tempfile.mkdtemp(prefix="tipline-bench-submit-"))
     env = {**os.environ, "TIPLINE_DATA_DIR": str(data), "TIPLINE_PHASE_TIMINGS": "true"}
     env.pop("DATABASE_URL", None)
+    # The per-process limits (Argon2id at once, admitted requests) divide the cores by this.
+    env["TIPLINE_WEB_WORKERS"] = str(args.workers)
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
 
