@@ -35,7 +35,7 @@ WEB_THREADS = env.integer("TIPLINE_WEB_THREADS", 64, minimum=1)
 # cores slower than 2). See tipline.intake.receipts.
 ARGON2_CONCURRENCY = max(1, len(os.sched_getaffinity(0)) // WEB_WORKERS)  # cores we may use
 # Requests that cost an Argon2id derivation, admitted at once per process, and how long one
-# may wait for a slot before it is answered 503 (see tipline.web.admission). Twice the
+# may wait for a slot before it is answered 503 (see tipline.throttling.gate). Twice the
 # derivations: while one admitted request parses, queries, commits or renders, another is
 # ready to take its core, so Argon2id never waits for the rest of a request; and few enough
 # that an admitted request waits at most about one derivation for its turn. More threads
@@ -73,7 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tipline.web.middleware.forget_client_identity",
-    "tipline.web.admission.AdmissionControl",
+    "tipline.throttling.gate.AdmissionControl",
     "django.middleware.security.SecurityMiddleware",
     "tipline.web.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
