@@ -2,24 +2,32 @@
 
     make bench-submit                  (SQLite)
     make bench-submit-postgres         (a throwaway PostgreSQL database)
-    .venv/bin/python bench/submit.py [--seconds 20] [--clients 1,8] [--surge 32]
-                                     [--workers 1] [--database-url URL]
+    .venv/bin/python bench/submit.py [--seconds 20] [--clients 1,8] [--surge 96]
+                                     [--workers 1] [--database-url URL] [--impatient]
 
 Starts its own server on 127.0.0.1 (a fresh data folder, a desk, one recipient, made with
 the documented commands), then for each number of clients submits complete reports (GET the
 form, POST it, read the receipt) for a bounded time and count. Prints submissions per
-second, median and p99 latency of the POST, errors, and (from the server's phase timings)
-the share of server time in Argon2id, encryption, files, the database and the rest. A surge
-round shows the server refusing quickly with 503 + Retry-After instead of slowing to a
-crawl. Loopback only; everything stops by itself.
+second, median and p99 latency of the admitted POSTs, every status, and (from the server's
+phase timings) the share of server time in Argon2id, encryption, files, the database and
+the rest; the CPU the server took per report and what the rest of the machine took.
+
+The ceiling is measured in the same run, before and after the rounds: Argon2id derivations
+per second on every core (bench/vault.py's `receipt_ceiling`), since one derivation per
+report bounds what any server can accept. Each round's rate is printed as a share of it,
+and the surge round as a share of the 8-client rate.
+
+A refused client (503/429) comes back after the Retry-After it was given, as a person
+reading "busy, try again shortly" would; `--impatient` makes it retry at once instead (a
+flood rather than a surge). Loopback only; everything stops by itself.
 """
 
 import argparse
 import http.client
 import os
 import re
-import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -29,12 +37,49 @@ from pathlib import Path
 from tipline.testing.reporter_client import Reporter
 from tipline.testing.server import ServerProcess, free_port, tipline_command
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vault import receipt_ceiling  # bench/vault.py, beside this file
+
 TIMING = re.compile(r"submission (\d+) total=([\d.]+) (.*) rest=([-\d.]+)")
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def run_round(port: int, path: str, clients: int, seconds: float, limit: int) -> dict[str, object]:
+def session_cpu_seconds(session: int) -> float:
+    """User + system CPU of every live process in a session (the server, its workers and
+    any pool they started)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # field 6, the session id
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine spent not idle (all cores)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / TICKS
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
+
+
+def run_round(
+    port: int, path: str, clients: int, seconds: float, limit: int, *, patient: bool
+) -> dict[str, object]:
     statuses: Counter[int] = Counter()
     latencies: list[float] = []
+    refusals: list[float] = []
     lock = threading.Lock()
     counter = iter(range(10**9))
     deadline = time.monotonic() + seconds
@@ -57,6 +102,12 @@ def run_round(port: int, path: str, clients: int, seconds: float, limit: int) ->
                 statuses[status] += 1
                 if status == 200:
                     latencies.append(elapsed)
+                elif status in (429, 503):
+                    refusals.append(elapsed)
+            if status in (429, 503) and patient:
+                wait = reporter.retry_after or 1.0
+                time.sleep(max(0.0, min(wait, deadline - time.monotonic())))
+                reporter.reconnect()  # the server has closed the idle connection meanwhile
 
     started = time.perf_counter()
     cpu_started = time.process_time()
@@ -67,15 +118,16 @@ def run_round(port: int, path: str, clients: int, seconds: float, limit: int) ->
         thread.join()
     wall = time.perf_counter() - started
     client_cpu = time.process_time() - cpu_started
-    latencies.sort()
     return {
         "ok": statuses[200],
         "rate": statuses[200] / wall,
-        "median": statistics.median(latencies) * 1000 if latencies else 0.0,
-        "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000 if latencies else 0.0,
+        "wall": wall,
+        "median": percentile(latencies, 0.5),
+        "p99": percentile(latencies, 0.99),
+        "refused_p99": percentile(refusals, 0.99),
         "others": {k: v for k, v in statuses.items() if k != 200},
         # The clients share the machine's cores with the server: how much they took.
-        "client_cores": client_cpu / wall,
+        "client_cpu": client_cpu,
     }
 
 
@@ -102,11 +154,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=64)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--ceiling-seconds", type=float, default=4)
+    parser.add_argument(
+        "--impatient", action="store_true", help="refused clients retry at once (a flood)"
+    )
     args = parser.parse_args()
 
     data = Path(tempfile.mkdtemp(prefix="tipline-bench-submit-"))
     env = {**os.environ, "TIPLINE_DATA_DIR": str(data), "TIPLINE_PHASE_TIMINGS": "true"}
     env.pop("DATABASE_URL", None)
+    # The per-process limits (Argon2id at once, admitted requests) divide the cores by this.
+    env["TIPLINE_WEB_WORKERS"] = str(args.workers)
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
 
@@ -142,31 +200,84 @@ def main() -> None:
         path = "/en/report/bench/drug-trafficking/"
         engine = "postgresql" if args.database_url else "sqlite"
         print(
-            f"Tipline submission benchmark: {engine}, {os.cpu_count()} cores, "
-            f"{args.workers} worker(s) x {args.threads} threads, {args.seconds:.0f} s per round"
+            f"Tipline submission benchmark: {engine}, {len(os.sched_getaffinity(0))} cores, "
+            f"{args.workers} worker(s) x {args.threads} threads, {args.seconds:.0f} s per round, "
+            f"refused clients {'retry at once' if args.impatient else 'honour Retry-After'}"
+        )
+        ceiling_before, argon2_cpu = receipt_ceiling(args.ceiling_seconds)
+        print(
+            f"ceiling before the rounds: {ceiling_before:.1f} Argon2id derivations/s, "
+            f"{argon2_cpu * 1000:.0f} ms of CPU each"
         )
         print(
-            f"{'clients':>7} {'ok':>6} {'per s':>7} {'median':>9} {'p99':>9}  "
-            "argon2id  encrypt  files  database  rest  client cpu  other statuses"
+            f"{'clients':>7} {'ok':>5} {'per s':>6} {'ratio':>6} {'p50':>7} {'p99':>7} "
+            f"{'refused p99':>11} {'cpu/report':>10} {'others':>6}  "
+            "argon2id encrypt files database rest  statuses"
         )
         offset = 0
         rounds = [int(c) for c in args.clients.split(",")] + ([args.surge] if args.surge else [])
+        results: dict[int, dict[str, object]] = {}
         for clients in rounds:
-            result = run_round(server.port, path, clients, args.seconds, args.max_submissions)
+            session_before = session_cpu_seconds(server.process.pid)
+            busy_before = machine_busy_seconds()
+            result = run_round(
+                server.port,
+                path,
+                clients,
+                args.seconds,
+                args.max_submissions,
+                patient=not args.impatient,
+            )
+            server_cpu = session_cpu_seconds(server.process.pid) - session_before
+            # What the rest of the machine (other people's work) took, in cores.
+            others = (
+                machine_busy_seconds() - busy_before - server_cpu - float(result["client_cpu"])
+            ) / float(result["wall"])
+            result["cpu_per_report"] = (server_cpu + float(result["client_cpu"])) / max(
+                1,
+                int(result["ok"]),  # type: ignore[call-overload]
+            )
+            results[clients] = result
             time.sleep(0.5)
             shares, offset = phase_shares(log, offset)
             total = shares.get("total", 0.0) or 1.0
 
             def share(name: str, shares: dict[str, float] = shares, total: float = total) -> str:
-                return f"{shares.get(name, 0.0) / total * 100:5.1f}%"
+                return f"{shares.get(name, 0.0) / total * 100:4.0f}%"
 
+            ok = int(result["ok"])  # type: ignore[call-overload]
             print(
-                f"{clients:>7} {result['ok']:>6} {result['rate']:>7.1f} "
-                f"{result['median']:>7.0f}ms {result['p99']:>7.0f}ms  "
-                f"{share('argon2id')}   {share('encryption')}  {share('files')}   "
-                f"{share('database')}  {share('rest')}  {result['client_cores']:5.2f} cores  "
-                f"{result['others'] or '-'}"
+                f"{clients:>7} {ok:>5} {result['rate']:>6.1f} "
+                f"{float(result['rate']) / ceiling_before * 100:>5.0f}% "
+                f"{result['median']:>5.0f}ms {result['p99']:>5.0f}ms "
+                f"{result['refused_p99']:>9.0f}ms "
+                f"{server_cpu / max(ok, 1) * 1000:>8.0f}ms {max(others, 0.0):>5.2f}c  "
+                f"{share('argon2id')}    {share('encryption')}   {share('files')}    "
+                f"{share('database')}   {share('rest')}  "
+                f"{ {200: ok, **result['others']} }"  # type: ignore[dict-item]
             )
+        ceiling_after, argon2_cpu_after = receipt_ceiling(args.ceiling_seconds)
+        ceiling = (ceiling_before + ceiling_after) / 2
+        argon2_cpu = (argon2_cpu + argon2_cpu_after) / 2
+        print(
+            f"ceiling after the rounds: {ceiling_after:.1f}/s, {argon2_cpu_after * 1000:.0f} ms "
+            f"of CPU each; mean {ceiling:.1f}/s (spread {abs(ceiling_after - ceiling_before):.1f})"
+        )
+        print(
+            "CPU share: Argon2id's CPU per derivation over the CPU a report took (server and "
+            "clients); what the rate would reach of the ceiling with the cores to itself"
+        )
+        for clients in rounds:
+            spent = float(results[clients]["cpu_per_report"])
+            print(f"{clients:>3} clients: {argon2_cpu / spent * 100 if spent else 0:5.1f}%")
+        for clients in rounds:
+            print(
+                f"{clients:>3} clients: {float(results[clients]['rate']) / ceiling * 100:5.1f}% "
+                "of the mean ceiling"
+            )
+        if args.surge and 8 in results and float(results[8]["rate"]):
+            surge = float(results[args.surge]["rate"]) / float(results[8]["rate"])
+            print(f"surge: {args.surge} clients give {surge * 100:.0f}% of the 8-client rate")
     finally:
         server.stop()
 

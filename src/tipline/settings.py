@@ -33,15 +33,21 @@ HTTPS = env.flag("TIPLINE_HTTPS")
 
 WEB_WORKERS = env.integer("TIPLINE_WEB_WORKERS", 1, minimum=1)
 WEB_THREADS = env.integer("TIPLINE_WEB_THREADS", 64, minimum=1)
-# Requests that cost an Argon2id derivation, run at once per process, and how long one may
-# wait for a slot before it is answered 503 (see tipline.throttling.gate). More threads than
-# slots, so that a surge reaches the gate and is answered instead of queueing in the socket.
-# Default: one derivation per core across all workers (Argon2id fills 64 MiB and is bound
-# by memory bandwidth; bench/vault.py measured 4 at once on 2 cores slower than 2).
+# Argon2id derivations at once per process: one per core across all workers (Argon2id
+# fills 64 MiB and is bound by memory bandwidth; bench/vault.py measured 4 at once on 2
+# cores slower than 2). See tipline.intake.receipts.
+ARGON2_CONCURRENCY = max(1, len(os.sched_getaffinity(0)) // WEB_WORKERS)  # cores we may use
+# Requests that cost an Argon2id derivation, admitted at once per process, and how long one
+# may wait for a slot before it is answered 503 (see tipline.throttling.gate). Twice the
+# derivations: while one admitted request parses, queries, commits or renders, another is
+# ready to take its core, so Argon2id never waits for the rest of a request; and few enough
+# that an admitted request waits at most about one derivation for its turn. More threads
+# than slots, so that a surge reaches the gate and is answered instead of queueing.
 EXPENSIVE_CONCURRENCY = env.integer(
-    "TIPLINE_EXPENSIVE_CONCURRENCY", max(1, (os.cpu_count() or 2) // WEB_WORKERS), minimum=1
+    "TIPLINE_EXPENSIVE_CONCURRENCY", 2 * ARGON2_CONCURRENCY, minimum=1
 )
-ADMISSION_WAIT_SECONDS = env.integer("TIPLINE_ADMISSION_WAIT_SECONDS", 2, minimum=0)
+# Short: the wait for a slot adds to the latency of every admitted request under a surge.
+ADMISSION_WAIT_SECONDS = env.integer("TIPLINE_ADMISSION_WAIT_SECONDS", 1, minimum=0)
 # Expensive requests allowed to wait for a slot, per slot; past that, 503 before the body.
 ADMISSION_QUEUE_PER_SLOT = env.integer("TIPLINE_ADMISSION_QUEUE_PER_SLOT", 8, minimum=0)
 # A request body must keep coming (no pause longer than the first) and be complete within
@@ -130,6 +136,9 @@ def _database(url: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+        # Keep each thread's connection: opening one (and its PRAGMAs) cost every request
+        # a few milliseconds of CPU (bench/submit.py's profile).
+        config["CONN_MAX_AGE"] = None
     else:
         # A bounded pool per process: threads wait for a connection (up to `timeout` s, then
         # a 503) instead of each opening its own until PostgreSQL refuses more clients.

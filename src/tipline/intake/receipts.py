@@ -7,6 +7,10 @@ second report or a receipt the reporter never sees. Only someone holding the for
 this, and they hold the code already.
 """
 
+import threading
+from functools import cache
+
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 
@@ -46,6 +50,19 @@ def receipt_salt() -> bytes:
     return bytes(row.salt)
 
 
+@cache
+def _derivations() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(settings.ARGON2_CONCURRENCY)
+
+
 def derive(code: str) -> vault.ReceiptSecrets:
-    """One Argon2id derivation. Call outside any transaction."""
-    return vault.derive_receipt_secrets(code, receipt_salt())
+    """One Argon2id derivation. Call outside any transaction.
+
+    At most `ARGON2_CONCURRENCY` run at once in a process (one per core): the admission gate
+    lets in a few more requests than that, so a core freed by one derivation goes at once
+    to the next request instead of waiting while another request parses or commits; and
+    more derivations at once than cores only slow each other (memory bandwidth).
+    """
+    salt = receipt_salt()
+    with _derivations():
+        return vault.derive_receipt_secrets(code, salt)

@@ -23,7 +23,7 @@ from tipline.desks.models import Desk
 from tipline.desks.selectors import recipients_of
 from tipline.notifications.tasks import notify_report_arrived
 
-from . import receipts, storage, timings
+from . import receipts, storage, timings, writer
 from .attachments import KeptFile, keep_received_files, save_attachment_rows
 from .models import Category, Report, ReportKeySeal
 from .uploads import PendingUpload
@@ -150,7 +150,7 @@ def _commit(
     kept: list[KeptFile],
 ) -> Report:
     now = timezone.now()
-    with transaction.atomic():
+    with writer.one_writer(), transaction.atomic():
         report = Report.objects.create(
             id=report_id,
             desk=desk,

@@ -5,6 +5,7 @@ keep nothing about who asked."""
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
@@ -17,7 +18,7 @@ from tipline.desks.models import Desk
 from tipline.throttling.gate import SMALL_FORM_LIMIT, body_limit, expensive
 from tipline.web.middleware import csrf_protect
 
-from . import conversation, receipts, submission, timings
+from . import conversation, form_pages, receipts, submission, timings
 from .attachments import AttachmentRefused
 from .categories import active_categories
 from .forms import MessageForm, ReceiptForm, ReportForm
@@ -52,8 +53,7 @@ def report_form(request: HttpRequest, desk_slug: str, category_slug: str) -> Htt
     if not submission.desk_is_ready(desk):
         return render(request, "intake/not_ready.html", {"desk": desk}, status=503)
     if request.method != "POST":
-        form = ReportForm(category, get_language(), initial={"receipt": receipts.issue_for_form()})
-        return _form_page(request, desk, category, form)
+        return _empty_form_page(request, desk, category)
 
     if _declared_size(request) > desk.max_attachments * desk.max_attachment_bytes + (
         FORM_ALLOWANCE_BYTES
@@ -248,7 +248,10 @@ def _form_page(
     status: int | None = None,
     file_problem: str | None = None,
     file_name: str = "",
+    csrf_token: str | None = None,
 ) -> HttpResponse:
+    # A csrf_token given here takes the place of the request's own (form_pages' marker).
+    extra = {"csrf_token": csrf_token} if csrf_token else {}
     return render(
         request,
         "intake/report_form.html",
@@ -260,9 +263,29 @@ def _form_page(
             "form": form,
             "file_problem": file_problem,
             "file_name": file_name,
+            **extra,
         },
         status=status or (400 if file_problem else 200),
     )
+
+
+def _empty_form_page(request: HttpRequest, desk: Desk, category: Category) -> HttpResponse:
+    """The form as a new reporter sees it, from the rendered page kept for its desk,
+    category and language (see form_pages)."""
+    language = get_language()
+
+    def render_with_markers() -> str:
+        form = ReportForm(category, language, initial={"receipt": form_pages.RECEIPT_MARKER})
+        page = _form_page(request, desk, category, form, csrf_token=form_pages.CSRF_MARKER)
+        return page.content.decode()
+
+    html = form_pages.form_page(
+        (desk.pk, category.pk, language),
+        render_with_markers,
+        receipt=receipts.issue_for_form(),
+        csrf_token=get_token(request),
+    )
+    return HttpResponse(html)
 
 
 def _form_error(

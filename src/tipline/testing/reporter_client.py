@@ -26,6 +26,7 @@ def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]], bound
 class Reporter:
     def __init__(self, port: int, path: str, *, timeout: float = 60) -> None:
         self.port, self.path, self.timeout = port, path, timeout
+        self.retry_after: float | None = None  # from the last refusal, if it said
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
 
     def submit(
@@ -34,9 +35,11 @@ class Reporter:
         """(HTTP status, receipt code or None, seconds the POST took)."""
         import time
 
+        self.retry_after = None
         self.connection.request("GET", self.path)
         response = self.connection.getresponse()
         page = response.read()
+        self._note_retry_after(response)
         cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
         token = cookie.split("=", 1)[1] if "=" in cookie else ""
         hidden = HIDDEN_RECEIPT.search(page)
@@ -68,10 +71,17 @@ class Reporter:
         response = self.connection.getresponse()
         answer = response.read()
         elapsed = time.perf_counter() - started
+        self._note_retry_after(response)
         receipt = RECEIPT.search(answer)
         if response.status == 200 and not receipt:
             return 599, None, elapsed
         return response.status, receipt.group(1).decode() if receipt else None, elapsed
+
+    def _note_retry_after(self, response: http.client.HTTPResponse) -> None:
+        try:
+            self.retry_after = float(response.getheader("Retry-After") or "")
+        except ValueError:
+            self.retry_after = None
 
     def reconnect(self) -> None:
         self.connection.close()
