@@ -11,7 +11,7 @@ from tipline.intake.models import Category, translated
 
 from . import statistics
 from .charts import bar_chart
-from .models import Campaign, RewardState, SeizureKind, Substance
+from .models import Campaign, RewardState, SeizureKind, Substance, plain_number
 from .statistics import Period, Table
 
 
@@ -186,6 +186,7 @@ class CampaignFigures:
     totals: statistics.OutcomeTotals
     rewards_paid: list[tuple[str, int, Decimal]]
     sections: list[Section]
+    drugs: list[tuple[str, str]]  # "3.5 kg", "Heroin"
 
 
 def campaign_figures(campaign: Campaign) -> CampaignFigures:
@@ -219,6 +220,10 @@ def campaign_figures(campaign: Campaign) -> CampaignFigures:
         arrests=totals.arrests,
         firearms=totals.firearms,
         totals=totals,
+        drugs=[
+            (f"{plain_number(quantity)} {unit}", str(Substance(substance).label).lower())
+            for substance, unit, quantity in totals.drugs
+        ],
         rewards_paid=rewards.paid,
         sections=sections,
     )

@@ -9,6 +9,8 @@ A correction never overwrites: it is a new row that supersedes the old one (`cur
 false on the old row in the same transaction), so the history stays and is shown.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -16,6 +18,10 @@ from django.utils import timezone
 
 from tipline.desks.models import Desk
 from tipline.intake.models import Category, Report
+
+
+def plain_number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
 class OutcomeKind(models.TextChoices):
@@ -106,6 +112,11 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.report_id}"
+
+    @property
+    def quantity_text(self) -> str:
+        """The quantity without trailing zeros: 12.5, not 12.500."""
+        return plain_number(self.quantity) if self.quantity is not None else ""
 
 
 class Campaign(models.Model):
