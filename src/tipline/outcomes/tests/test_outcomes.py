@@ -16,7 +16,7 @@ from tipline.testing.fixtures import DeskWithRecipient
 from .helpers import analyst_client
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = datetime.datetime.now(datetime.UTC).date()
 
 
 @pytest.fixture

@@ -73,6 +73,6 @@ def test_changing_hidden_cells_to_any_other_hidden_value_changes_nothing_publish
 
 def test_every_published_cell_is_five_or_more() -> None:
     for values in itertools.product([0, 1, 4, 5, 6], repeat=3):
-        table = publish(["m"], COLUMNS, {("m", c): v for c, v in zip(COLUMNS, values)})
+        table = publish(["m"], COLUMNS, {("m", c): v for c, v in zip(COLUMNS, values, strict=True)})
         for cell in table.cells[0]:
             assert cell.value is None or cell.value >= 5
