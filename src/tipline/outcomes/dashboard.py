@@ -120,7 +120,10 @@ def dashboard_sections(desks: list[Desk], period: Period, language: str) -> list
         _single(
             "seizures",
             _("Seizures by kind"),
-            [(label, totals.seizures_by_kind.get(kind, 0)) for kind, label in SeizureKind.choices],
+            [
+                (str(label), totals.seizures_by_kind.get(kind, 0))
+                for kind, label in SeizureKind.choices
+            ],
             _("Seizures"),
         )
     )
@@ -131,7 +134,7 @@ def dashboard_sections(desks: list[Desk], period: Period, language: str) -> list
         _single(
             "rewards",
             _("Rewards by state"),
-            [(label, rewards.by_state.get(state, 0)) for state, label in RewardState.choices],
+            [(str(label), rewards.by_state.get(state, 0)) for state, label in RewardState.choices],
             _("Rewards"),
         )
     )
@@ -156,7 +159,10 @@ def drugs_section(totals: statistics.OutcomeTotals) -> Section:
         "drugs",
         Table(
             _("Drugs seized by substance"),
-            [f"{names.get(substance, substance)} ({unit})" for substance, unit, _q in totals.drugs],
+            [
+                f"{names.get(substance, substance)!s} ({unit})"
+                for substance, unit, _q in totals.drugs
+            ],
             [_("quantity")],
             [[quantity] for _s, _u, quantity in totals.drugs],
         ),

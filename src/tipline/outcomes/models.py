@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tipline.desks.models import Desk
 from tipline.intake.models import Category, Report
@@ -25,48 +26,48 @@ def plain_number(value: Decimal) -> str:
 
 
 class OutcomeKind(models.TextChoices):
-    ARRESTS = "arrests", "Arrests"
-    CHARGES = "charges", "Charges brought"
-    CLEARED = "cleared", "Case cleared"
-    SEIZURE = "seizure", "Seizure"
-    ASSETS = "assets", "Assets frozen or confiscated"
+    ARRESTS = "arrests", _("Arrests")
+    CHARGES = "charges", _("Charges brought")
+    CLEARED = "cleared", _("Case cleared")
+    SEIZURE = "seizure", _("Seizure")
+    ASSETS = "assets", _("Assets frozen or confiscated")
 
 
 class SeizureKind(models.TextChoices):
-    DRUGS = "drugs", "Drugs"
-    FIREARMS = "firearms", "Firearms"
-    AMMUNITION = "ammunition", "Ammunition"
-    EXPLOSIVES = "explosives", "Explosives"
-    CASH = "cash", "Cash"
-    GOODS = "goods", "Goods"
-    VEHICLES = "vehicles", "Vehicles"
-    OTHER = "other", "Other"
+    DRUGS = "drugs", _("Drugs")
+    FIREARMS = "firearms", _("Firearms")
+    AMMUNITION = "ammunition", _("Ammunition")
+    EXPLOSIVES = "explosives", _("Explosives")
+    CASH = "cash", _("Cash")
+    GOODS = "goods", _("Goods")
+    VEHICLES = "vehicles", _("Vehicles")
+    OTHER = "other", _("Other")
 
 
 class Substance(models.TextChoices):
-    CANNABIS = "cannabis", "Cannabis"
-    COCAINE = "cocaine", "Cocaine"
-    HEROIN = "heroin", "Heroin"
-    OPIUM = "opium", "Opium"
-    METHAMPHETAMINE = "methamphetamine", "Methamphetamine"
-    AMPHETAMINE = "amphetamine", "Amphetamine"
-    FENTANYL = "fentanyl", "Fentanyl and analogues"
-    KETAMINE = "ketamine", "Ketamine"
-    PRECURSORS = "precursors", "Precursor chemicals"
-    OTHER = "other", "Other substance"
+    CANNABIS = "cannabis", _("Cannabis")
+    COCAINE = "cocaine", _("Cocaine")
+    HEROIN = "heroin", _("Heroin")
+    OPIUM = "opium", _("Opium")
+    METHAMPHETAMINE = "methamphetamine", _("Methamphetamine")
+    AMPHETAMINE = "amphetamine", _("Amphetamine")
+    FENTANYL = "fentanyl", _("Fentanyl and analogues")
+    KETAMINE = "ketamine", _("Ketamine")
+    PRECURSORS = "precursors", _("Precursor chemicals")
+    OTHER = "other", _("Other substance")
 
 
 class Unit(models.TextChoices):
-    KILOGRAMS = "kg", "kg"
-    GRAMS = "g", "g"
-    LITRES = "l", "litres"
-    PIECES = "pieces", "pieces"
-    ROUNDS = "rounds", "rounds"
+    KILOGRAMS = "kg", _("kg")
+    GRAMS = "g", _("g")
+    LITRES = "l", _("litres")
+    PIECES = "pieces", _("pieces")
+    ROUNDS = "rounds", _("rounds")
 
 
 class AssetAction(models.TextChoices):
-    FROZEN = "frozen", "Frozen"
-    CONFISCATED = "confiscated", "Confiscated"
+    FROZEN = "frozen", _("Frozen")
+    CONFISCATED = "confiscated", _("Confiscated")
 
 
 class Outcome(models.Model):
@@ -161,12 +162,12 @@ class RewardProgramme(models.Model):
 
 
 class RewardState(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    APPROVED = "approved", "Approved"
-    REFUSED = "refused", "Refused"
-    CLAIMABLE = "claimable", "Claimable"
-    PAID = "paid", "Paid"
-    EXPIRED = "expired", "Expired"
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    CLAIMABLE = "claimable", _("Claimable")
+    PAID = "paid", _("Paid")
+    EXPIRED = "expired", _("Expired")
 
 
 class Reward(models.Model):
