@@ -67,7 +67,8 @@ def chart_css() -> str:
     parts = []
     for kind in (pygal.StackedBar, pygal.Bar, pygal.Line):
         chart = kind(js=[], style=STYLE, disable_xml_declaration=True)
-        chart.add("", [1])
+        for _colour in STYLE.colors:  # one series per colour, so each colour's rules come out
+            chart.add("", [1])
         parts.extend(_STYLE.findall(chart.render(is_unicode=True)))
     css = _CHART_ID.sub(".pygal-chart", "\n".join(parts)).replace("&gt;", ">")
     return css + "\n.pygal-chart{max-width:100%;height:auto}\n"
