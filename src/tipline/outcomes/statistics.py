@@ -10,15 +10,79 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count, DateField, F, FloatField, Func, Q, QuerySet, Sum
 from django.utils import timezone
 
 from tipline.desks.models import Desk
 from tipline.intake.models import Report, Status
 
 from .models import Outcome, OutcomeKind, Reward, RewardState, SeizureKind
+
+
+class WeekStart(Func):
+    """The Monday (UTC) of a timestamp's or date's week, as a date, in the database's own
+    functions (Django's TruncWeek calls back into Python for every row on SQLite)."""
+
+    output_field = DateField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="date(%(expressions)s, 'weekday 0', '-6 days')", **extra
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(date_trunc('week', (%(expressions)s)::timestamp))::date",
+            **extra,
+        )
+
+
+class MonthStart(Func):
+    """The first day (UTC) of a timestamp's or date's month, as a date."""
+
+    output_field = DateField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="date(%(expressions)s, 'start of month')", **extra
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(date_trunc('month', (%(expressions)s)::timestamp))::date",
+            **extra,
+        )
+
+
+class DaysBetween(Func):
+    """Days (fractional) from the second timestamp to the first, computed by the database."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)",
+            arg_joiner=" - ",
+            **extra,
+        )
 
 
 @dataclass(frozen=True)
@@ -103,7 +167,7 @@ def current_outcomes(
 def weekly_counts(reports: QuerySet[Report], by: str) -> dict[tuple[datetime.date, str], int]:
     """Reports per (week, `by`) where `by` is "category__slug" or "language"."""
     rows = (
-        reports.annotate(week=TruncWeek("received_at"))
+        reports.annotate(week=WeekStart("received_at"))
         .values("week", by)
         .annotate(n=Count("id"))
         .order_by()
@@ -190,18 +254,14 @@ def reward_totals(
 
 def first_response(desks: list[Desk], period: Period) -> dict[str, int]:
     """Reports of the period by how soon the first reply came (or that none came yet)."""
-    reports = reports_in(desks, period)
-    day = datetime.timedelta(days=1)
+    reports = reports_in(desks, period).annotate(
+        days=DaysBetween(F("acknowledged_at"), F("received_at"))
+    )
     return reports.aggregate(
-        within_1_day=Count("id", filter=Q(acknowledged_at__lte=_after(day))),
-        within_7_days=Count(
-            "id", filter=Q(acknowledged_at__gt=_after(day), acknowledged_at__lte=_after(7 * day))
-        ),
-        within_30_days=Count(
-            "id",
-            filter=Q(acknowledged_at__gt=_after(7 * day), acknowledged_at__lte=_after(30 * day)),
-        ),
-        later=Count("id", filter=Q(acknowledged_at__gt=_after(30 * day))),
+        within_1_day=Count("id", filter=Q(days__lte=1)),
+        within_7_days=Count("id", filter=Q(days__gt=1, days__lte=7)),
+        within_30_days=Count("id", filter=Q(days__gt=7, days__lte=30)),
+        later=Count("id", filter=Q(days__gt=30)),
         not_yet=Count("id", filter=Q(acknowledged_at__isnull=True)),
     )
 
@@ -214,12 +274,15 @@ def deadline_compliance(desks: list[Desk], period: Period) -> dict[str, int]:
     for desk in desks:
         ack = datetime.timedelta(days=desk.acknowledge_within_days)
         feedback = datetime.timedelta(days=desk.feedback_within_days)
-        reports = reports_in([desk], period)
+        reports = reports_in([desk], period).annotate(
+            ack_days=DaysBetween(F("acknowledged_at"), F("received_at")),
+            feedback_days=DaysBetween(F("feedback_given_at"), F("received_at")),
+        )
         figures = reports.aggregate(
             ack_due=Count("id", filter=Q(received_at__lte=now - ack)),
-            ack_on_time=Count("id", filter=Q(acknowledged_at__lte=_after(ack))),
+            ack_on_time=Count("id", filter=Q(ack_days__lte=desk.acknowledge_within_days)),
             feedback_due=Count("id", filter=Q(received_at__lte=now - feedback)),
-            feedback_on_time=Count("id", filter=Q(feedback_given_at__lte=_after(feedback))),
+            feedback_on_time=Count("id", filter=Q(feedback_days__lte=desk.feedback_within_days)),
         )
         for name, value in figures.items():
             totals[name] += value
@@ -248,7 +311,7 @@ def weekly_growth(
     """Per week of the period: reports received, cases cleared, arrests, cumulated."""
     reports = dict(
         reports_in(desks, period, category_slugs)
-        .annotate(week=TruncWeek("received_at"))
+        .annotate(week=WeekStart("received_at"))
         .values("week")
         .annotate(n=Count("id"))
         .order_by()
@@ -256,7 +319,7 @@ def weekly_growth(
     )
     outcomes = (
         current_outcomes(desks, period, category_slugs)
-        .annotate(week=TruncWeek("occurred_on"))
+        .annotate(week=WeekStart("occurred_on"))
         .values("week")
         .annotate(
             cleared=Count("id", filter=Q(kind=OutcomeKind.CLEARED)),
@@ -280,7 +343,7 @@ def monthly_public_counts(desk: Desk, period: Period) -> dict[str, dict[tuple[st
     reports received, cases cleared, seizures, rewards paid."""
     received = (
         reports_in([desk], period)
-        .annotate(month=TruncMonth("received_at"))
+        .annotate(month=MonthStart("received_at"))
         .values("month", "category__slug")
         .annotate(n=Count("id"))
         .order_by()
@@ -288,7 +351,7 @@ def monthly_public_counts(desk: Desk, period: Period) -> dict[str, dict[tuple[st
     outcomes = (
         current_outcomes([desk], period)
         .filter(kind__in=[OutcomeKind.CLEARED, OutcomeKind.SEIZURE])
-        .annotate(month=TruncMonth("occurred_on"))
+        .annotate(month=MonthStart("occurred_on"))
         .values("month", "category__slug", "kind")
         .annotate(n=Count("id"))
         .order_by()
@@ -297,7 +360,7 @@ def monthly_public_counts(desk: Desk, period: Period) -> dict[str, dict[tuple[st
         Reward.objects.filter(
             desk=desk, state=RewardState.PAID, paid_at__gte=period.since, paid_at__lt=period.until
         )
-        .annotate(month=TruncMonth("paid_at"))
+        .annotate(month=MonthStart("paid_at"))
         .values("month", "category__slug")
         .annotate(n=Count("id"))
         .order_by()
@@ -316,12 +379,6 @@ def monthly_public_counts(desk: Desk, period: Period) -> dict[str, dict[tuple[st
     for row in paid:
         tables["rewards"][(_month(row["month"]), row["category__slug"])] = row["n"]
     return tables
-
-
-def _after(delta: datetime.timedelta) -> object:
-    from django.db.models import F
-
-    return F("received_at") + delta
 
 
 def _day(value: datetime.date | datetime.datetime) -> datetime.date:
