@@ -166,7 +166,7 @@ def test_a_campaign_shows_its_headline_figures(made: dict) -> None:
     assert "<strong>7</strong> reports received" in page
     assert "<strong>6</strong> cases cleared" in page
     assert f"<strong>{arrests}</strong> arrests" in page
-    assert "<strong><bdi dir=\"ltr\">3.5 kg</bdi></strong> heroin" in page
+    assert '<strong><bdi dir="ltr">3.5 kg</bdi></strong> heroin' in page
     growth = table(client, response["Location"] + "csv/growth/")
     last = list(growth.values())[-1]
     assert [int(v) for v in last] == [7, 6, arrests]
