@@ -82,7 +82,7 @@ def test_a_supervisor_reads_the_dashboard_and_a_campaign(
         assert page.locator("svg.pygal-chart > desc").count() >= 6
         # The chart stylesheet of this origin applied: each series has its own colour.
         colours = {
-            page.locator(f"svg#reports-by-category .serie-{i} rect").first.evaluate(
+            page.locator(f"svg#reports-by-category .serie-{i} path.line").first.evaluate(
                 "e => getComputedStyle(e).fill"
             )
             for i in range(3)
