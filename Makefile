@@ -14,7 +14,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 DEMO_PORT ?= 8001
 
 .PHONY: run demo test lint format bench bench-vault bench-inbox bench-inbox-postgres bench-submit \
-	bench-submit-postgres fuzz clean
+	bench-submit-postgres bench-stats bench-stats-postgres fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,7 +70,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: bench-vault bench-inbox bench-submit
+bench: bench-vault bench-inbox bench-submit bench-stats
 
 bench-vault: $(VENV)/.installed-run
 	$(BIN)/python bench/vault.py
@@ -94,6 +94,15 @@ bench-submit: $(VENV)/.installed-run
 bench-submit-postgres: $(VENV)/.installed-run
 	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
 	$(BIN)/python bench/submit.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
+	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
+
+# Dashboard, campaign and public results over 100,000 reports and 20,000 outcomes.
+bench-stats: $(VENV)/.installed-run
+	$(BIN)/python bench/stats.py
+
+bench-stats-postgres: $(VENV)/.installed-run
+	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
+	$(BIN)/python bench/stats.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
 	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
 
 clean:

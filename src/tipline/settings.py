@@ -210,6 +210,8 @@ LANGUAGES = [
     ("ps", "پښتو"),
     ("fa", "فارسی"),
 ]
+# The staff side speaks fewer languages than reporters (its catalogue entries exist in these).
+STAFF_LANGUAGES = LANGUAGES[:3]
 # Pashto is not among Django's locales: tell it the name and that it runs right to left.
 # An agency adds a language the same way (docs/design.md, "Languages").
 EXTRA_LANG_INFO = {

@@ -22,7 +22,10 @@ urlpatterns = [
     path("staff/admin/", admin.site.urls),
     path("staff/", include("tipline.accounts.urls")),
     path("staff/", include("tipline.casework.urls")),
+    path("staff/", include("tipline.outcomes.urls")),
 ]
 # Reporter pages carry their language in the address (/ur/report/...), so that switching
 # language is a plain link: no JavaScript, no cookie.
-urlpatterns += i18n_patterns(path("", include("tipline.intake.urls")))
+urlpatterns += i18n_patterns(
+    path("", include("tipline.intake.urls")), path("", include("tipline.outcomes.public_urls"))
+)

@@ -223,8 +223,8 @@ def revoke_staff(user: StaffUser, *, acting_user: StaffUser | None) -> None:
 
 def set_language(user: StaffUser, language: str, *, acting_user: StaffUser | None) -> None:
     """Keep the language a staff member chose for the staff pages, audited."""
-    if language not in {code for code, _name in settings.LANGUAGES}:
-        raise ValueError(f"not one of settings.LANGUAGES: {language!r}")
+    if language not in {code for code, _name in settings.STAFF_LANGUAGES}:
+        raise ValueError(f"not one of settings.STAFF_LANGUAGES: {language!r}")
     with transaction.atomic():
         StaffUser.objects.filter(pk=user.pk).update(language=language)
         user.language = language

@@ -85,4 +85,4 @@ class RecoverForm(NewPasswordForm):
 class SettingsForm(forms.Form):
     """A staff member's own preferences: for now, the language of the staff pages."""
 
-    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    language = forms.ChoiceField(choices=settings.STAFF_LANGUAGES)

@@ -45,7 +45,7 @@ class StaffUser(AbstractUser):
         max_length=10,
         blank=True,
         default="",
-        choices=settings.LANGUAGES,
+        choices=settings.STAFF_LANGUAGES,
         help_text=_("The language of the staff pages for this person."),
     )
 

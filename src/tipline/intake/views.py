@@ -222,6 +222,10 @@ def _report_page(
     with transaction.atomic():
         record("report.opened_by_reporter", actor=None, desk=report.desk, report_id=report.id)
     content = conversation.read_content(opened)
+    # The one place the reporter side shows what came of a report: an approved reward
+    # and its claim code (outcomes.rewards; the code is sealed to this receipt).
+    from tipline.outcomes.rewards import claim_code_for_reporter
+
     return render(
         request,
         "intake/report.html",
@@ -233,6 +237,7 @@ def _report_page(
             "messages": conversation.read_conversation(opened),
             "message_form": MessageForm(initial={"receipt": code}),
             "max_files": report.desk.max_attachments,
+            "rewards": claim_code_for_reporter(opened, code),
             **extra,
         },
         status=status,

@@ -16,6 +16,13 @@ The keys (DESIGN.md, "Keys"):
 Argon2id costs live in `params`.
 """
 
+from .claims import (
+    claim_code_digest,
+    format_claim_code,
+    new_claim_code,
+    open_claim_code_as_reporter,
+    seal_claim_code_for_reporter,
+)
 from .errors import DecryptionError, MalformedSecret, VaultError
 from .receipts import (
     ReceiptSecrets,
@@ -72,6 +79,7 @@ __all__ = [
     "StreamSizes",
     "VaultError",
     "change_password",
+    "claim_code_digest",
     "decrypt_stream",
     "decrypt_text",
     "derive_receipt_secrets",
@@ -79,17 +87,21 @@ __all__ = [
     "encrypt_text",
     "encrypted_size",
     "enrol_staff",
+    "format_claim_code",
     "format_receipt_code",
+    "new_claim_code",
     "new_receipt_code",
     "new_receipt_salt",
     "new_report_key",
     "new_token",
     "normalise_receipt_code",
     "normalise_recovery_code",
+    "open_claim_code_as_reporter",
     "open_from_session",
     "open_report_key_as_reporter",
     "open_sealed_report_key",
     "recover_with_code",
+    "seal_claim_code_for_reporter",
     "seal_for_session",
     "seal_report_key",
     "token_digest",

@@ -1,0 +1,100 @@
+"""Charts as SVG, drawn on the server with pygal, with no script and no inline style.
+
+Reporter and staff pages forbid inline styles and scripts (CSP), so pygal's <script> is
+removed, and its <style> is served once as a stylesheet of this origin (`chart_css`) with
+each chart's own id in its selectors replaced by the class every chart carries. Each SVG
+is `role="img"`, named by its <title> and described by a <desc> for screen readers.
+"""
+
+import re
+from functools import cache
+
+import pygal
+from django.utils.html import escape
+from pygal.style import Style
+
+STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#222",
+    foreground_strong="#000",
+    foreground_subtle="#555",
+    font_family="'Noto Sans', 'Noto Nastaliq Urdu', 'Noto Sans CJK SC', sans-serif",
+    colors=("#1f5fa8", "#c4561d", "#2a7f3f", "#7a3fa0", "#a0283c", "#56606b", "#8a6d00"),
+)
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_CHART_ID = re.compile(r"#chart-[0-9a-f-]{36}")
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: list[str],
+    series: list[tuple[str, list[float]]],
+    *,
+    stacked: bool = True,
+    line: bool = False,
+) -> str:
+    """An SVG (a string for the template) of `series` over `labels`.
+
+    Series over weeks are drawn as stacked areas without dots: a bar per week and series
+    is an element each, and a year of weeks in ten categories took pygal 0.2 s to draw.
+    """
+    kind = pygal.Line if line else (pygal.StackedLine if stacked else pygal.Bar)
+    chart = kind(
+        fill=stacked and not line,
+        show_dots=line and len(labels) <= 16,
+        js=[],
+        style=STYLE,
+        title=title,
+        disable_xml_declaration=True,
+        height=360,
+        width=800,
+        x_label_rotation=30 if len(labels) > 8 else 0,
+        show_minor_x_labels=len(labels) <= 16,
+        legend_at_bottom=True,
+        truncate_legend=30,
+        print_values=False,
+        no_data_text="—",
+        tooltip_border_radius=0,
+    )
+    chart.x_labels = labels
+    for name, values in series:
+        chart.add(name, values)
+    return _clean(chart.render(is_unicode=True), chart_id, description)
+
+
+@cache
+def chart_css() -> str:
+    """pygal's stylesheet for our style, once, selectors made to fit every chart."""
+    parts = []
+    for kind in (pygal.StackedLine, pygal.Bar, pygal.Line):
+        chart = kind(js=[], style=STYLE, disable_xml_declaration=True)
+        for _colour in STYLE.colors:  # one series per colour, so each colour's rules come out
+            chart.add("", [1])
+        parts.extend(_STYLE.findall(chart.render(is_unicode=True)))
+    css = _CHART_ID.sub(".pygal-chart", "\n".join(parts)).replace("&gt;", ">")
+    return css + "\n.pygal-chart{max-width:100%;height:auto}\n"
+
+
+def _clean(svg: str, chart_id: str, description: str) -> str:
+    svg = _SCRIPT.sub("", svg)
+    svg = _STYLE.sub("", svg)
+    svg = _COMMENT.sub("", svg).replace("<defs></defs>", "").replace("<defs/>", "")
+    svg = re.sub(r'id="(chart-[0-9a-f-]{36})?"', f'id="{chart_id}"', svg, count=1)
+    svg = svg.replace(
+        f'id="{chart_id}"',
+        f'id="{chart_id}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"',
+        1,
+    )
+    # The chart's own title is the first <title>; give it an id and put the <desc> after it.
+    svg = svg.replace(
+        "<title>",
+        f'<title id="{chart_id}-title">',
+        1,
+    )
+    end = svg.find("</title>") + len("</title>")
+    return f'{svg[:end]}<desc id="{chart_id}-desc">{escape(description)}</desc>{svg[end:]}'

@@ -1,0 +1,314 @@
+"""Outcomes pages: thin views over `actions`, `rewards`, `statistics` and `dashboard`.
+
+Staff pages go through the case desk's checks (`staff_required`, `access_desk`,
+`access_report`); dashboards, campaigns and reward decisions are for supervisors.
+"""
+
+import csv
+from io import StringIO
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_POST
+
+from tipline.accounts.models import StaffUser
+from tipline.casework.access import access_desk, access_report, desks_of
+from tipline.casework.views import staff_required, supervisor_required
+from tipline.desks.models import Desk
+from tipline.intake.models import Category
+
+from . import actions, dashboard, rewards
+from .charts import chart_css
+from .forms import (
+    CampaignForm,
+    ClaimForm,
+    OutcomeForm,
+    PeriodForm,
+    ProgrammeForm,
+    RewardProposalForm,
+)
+from .models import Campaign, Outcome, Reward, RewardProgramme, RewardState
+from .throttle import WRONG_CLAIMS
+
+
+@require_GET
+def chart_stylesheet(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(chart_css(), content_type="text/css; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@staff_required
+def record_outcome(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
+    user: StaffUser = request.user  # type: ignore[assignment]
+    report = access_report(user, desk_slug, number)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_outcome(report, form.facts(), acting_user=user)
+            return redirect("casework:case", desk_slug, number)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "outcomes/problem.html", {"form": form, "report": report}, status=400)
+
+
+@require_POST
+@staff_required
+def correct_outcome(
+    request: HttpRequest, desk_slug: str, number: int, outcome_id: int
+) -> HttpResponse:
+    user: StaffUser = request.user  # type: ignore[assignment]
+    report = access_report(user, desk_slug, number)
+    outcome = get_object_or_404(Outcome, pk=outcome_id, report=report)
+    withdraw = request.POST.get("withdraw") == "1"
+    form = OutcomeForm(request.POST)
+    if withdraw or form.is_valid():
+        try:
+            actions.correct_outcome(outcome, None if withdraw else form.facts(), acting_user=user)
+            return redirect("casework:case", desk_slug, number)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "outcomes/problem.html", {"form": form, "report": report}, status=400)
+
+
+@require_POST
+@staff_required
+def propose_reward(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
+    user: StaffUser = request.user  # type: ignore[assignment]
+    report = access_report(user, desk_slug, number)
+    form = RewardProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            rewards.propose(report, form.cleaned_data["amount"], acting_user=user)
+            return redirect("casework:case", desk_slug, number)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "outcomes/problem.html", {"form": form, "report": report}, status=400)
+
+
+@supervisor_required
+def desk_rewards(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    """The desk's reward programme, proposals to decide, and the payment of claims."""
+    user: StaffUser = request.user  # type: ignore[assignment]
+    desk = access_desk(user, desk_slug)
+    programme = RewardProgramme.objects.filter(desk=desk).first()
+    status = 200
+    programme_form = ProgrammeForm(
+        initial={
+            "currency": programme.currency if programme else "",
+            "ceiling": programme.ceiling if programme else None,
+            "claim_days": programme.claim_days if programme else 90,
+            "active": programme.active if programme else True,
+            "publish_results": programme.publish_results if programme else False,
+        }
+    )
+    claim_form = ClaimForm()
+    paid = None
+    claim_refused = False
+    if request.method == "POST":
+        what = request.POST.get("what")
+        if what == "programme":
+            programme_form = ProgrammeForm(request.POST)
+            if programme_form.is_valid():
+                try:
+                    rewards.set_programme(desk, acting_user=user, **programme_form.cleaned_data)
+                    return redirect("outcomes:rewards", desk.slug)
+                except ValidationError as error:
+                    programme_form.add_error(None, error)
+        elif what in ("approve", "refuse"):
+            reward = get_object_or_404(Reward, pk=_int(request.POST.get("reward")), desk=desk)
+            try:
+                rewards.decide(reward, approve=what == "approve", acting_user=user)
+                return redirect("outcomes:rewards", desk.slug)
+            except ValidationError as error:
+                return render(
+                    request, "outcomes/problem.html", {"errors": error.messages}, status=400
+                )
+        elif what == "pay":
+            wait = WRONG_CLAIMS.retry_after(request.client_bucket)  # type: ignore[attr-defined]
+            if wait:
+                return render(request, "outcomes/problem.html", {"throttled": True}, status=429)
+            claim_form = ClaimForm(request.POST)
+            if claim_form.is_valid():
+                try:
+                    paid = rewards.pay(desk, claim_form.cleaned_data["code"], acting_user=user)
+                    claim_form = ClaimForm()
+                except rewards.ClaimRefused:
+                    WRONG_CLAIMS.record_failure(request.client_bucket)  # type: ignore[attr-defined]
+                    claim_refused = True
+        else:
+            raise Http404("no such action")
+        status = 200 if paid else 400
+    return render(
+        request,
+        "outcomes/rewards.html",
+        {
+            "desk": desk,
+            "programme": programme,
+            "programme_form": programme_form,
+            "claim_form": claim_form,
+            "paid": paid,
+            "claim_refused": claim_refused,
+            "proposed": Reward.objects.filter(desk=desk, state=RewardState.PROPOSED).select_related(
+                "report", "proposed_by"
+            ),
+            "recent": Reward.objects.filter(desk=desk)
+            .exclude(state=RewardState.PROPOSED)
+            .select_related("report", "decided_by")[:50],
+        },
+        status=status,
+    )
+
+
+@supervisor_required
+@require_GET
+def installation_dashboard(request: HttpRequest) -> HttpResponse:
+    desks = desks_of(request.user)  # type: ignore[arg-type]
+    return _dashboard(request, desks, None)
+
+
+@supervisor_required
+@require_GET
+def desk_dashboard(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    desk = access_desk(request.user, desk_slug)  # type: ignore[arg-type]
+    return _dashboard(request, [desk], desk)
+
+
+@supervisor_required
+@require_GET
+def dashboard_csv(request: HttpRequest, section: str, desk_slug: str = "") -> HttpResponse:
+    user: StaffUser = request.user  # type: ignore[assignment]
+    desks = [access_desk(user, desk_slug)] if desk_slug else desks_of(user)
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        raise Http404("bad period")
+    for found in dashboard.dashboard_sections(desks, form.period(), get_language()):
+        if found.slug == section:
+            return _csv(found.table, f"{desk_slug or 'all'}-{section}")
+    raise Http404("no such table")
+
+
+@supervisor_required
+def campaigns(request: HttpRequest) -> HttpResponse:
+    user: StaffUser = request.user  # type: ignore[assignment]
+    desks = desks_of(user)
+    form = _campaign_form(desks, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = actions.create_campaign(
+                name=data["name"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                desks=[d for d in desks if d.slug in data["desks"]],
+                category_slugs=data["categories"],
+                acting_user=user,
+            )
+            return redirect("outcomes:campaign", campaign.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "outcomes/campaigns.html",
+        {"form": form, "campaigns": _campaigns_of(desks)},
+        status=400 if form.errors else 200,
+    )
+
+
+@supervisor_required
+@require_GET
+def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    found = _access_campaign(request.user, campaign_id)  # type: ignore[arg-type]
+    figures = dashboard.campaign_figures(found)
+    return render(request, "outcomes/campaign.html", {"campaign": found, "figures": figures})
+
+
+@supervisor_required
+@require_GET
+def campaign_csv(request: HttpRequest, campaign_id: int, section: str) -> HttpResponse:
+    found = _access_campaign(request.user, campaign_id)  # type: ignore[arg-type]
+    for part in dashboard.campaign_figures(found).sections:
+        if part.slug == section:
+            return _csv(part.table, f"campaign-{found.pk}-{section}")
+    raise Http404("no such table")
+
+
+def _dashboard(request: HttpRequest, desks: list[Desk], desk: Desk | None) -> HttpResponse:
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(
+            request,
+            "outcomes/dashboard.html",
+            {"form": form, "desk": desk, "sections": []},
+            status=400,
+        )
+    period = form.period()
+    if not form.is_bound:
+        form = PeriodForm(initial={"start": period.start, "end": period.end})
+    return render(
+        request,
+        "outcomes/dashboard.html",
+        {
+            "form": form,
+            "desk": desk,
+            "desks": desks,
+            "period": period,
+            "query": f"start={period.start.isoformat()}&end={period.end.isoformat()}",
+            "sections": dashboard.dashboard_sections(desks, period, get_language()),
+        },
+    )
+
+
+def _campaign_form(desks: list[Desk], data: object) -> CampaignForm:
+    categories = sorted(
+        {
+            (slug, str(Category(names=names)))
+            for slug, names in Category.objects.filter(desk__in=desks).values_list("slug", "names")
+        }
+    )
+    return CampaignForm([(d.slug, d.name) for d in desks], categories, data)
+
+
+def _campaigns_of(desks: list[Desk]) -> list[Campaign]:
+    """Campaigns whose every desk is one of the viewer's (nobody sees figures of a desk
+    they are not on)."""
+    mine = {desk.pk for desk in desks}
+    return [
+        c
+        for c in Campaign.objects.prefetch_related("desks")
+        if {d.pk for d in c.desks.all()} <= mine
+    ]
+
+
+def _access_campaign(user: StaffUser, campaign_id: int) -> Campaign:
+    for found in _campaigns_of(desks_of(user)):
+        if found.pk == campaign_id:
+            return found
+    raise Http404("no such campaign")
+
+
+def _csv(table: dashboard.Table, name: str) -> HttpResponse:
+    out = StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["", *table.columns])
+    for label, values in zip(table.rows, table.values, strict=True):
+        writer.writerow([_safe_cell(label), *values])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _safe_cell(text: str) -> str:
+    """No formula injection when the CSV is opened in a spreadsheet."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _int(raw: str | None) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        raise Http404("no such reward") from None
