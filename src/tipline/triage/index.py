@@ -99,6 +99,25 @@ def concatenate(first: Entries, second: Entries) -> Entries:
     )
 
 
+def concatenate_all(parts: list[Entries]) -> Entries:
+    """Many shards' entries as one (one copy, not one per shard)."""
+    if not parts:
+        return empty()
+    offsets = np.cumsum([0] + [len(p) for p in parts[:-1]])
+    return Entries(
+        ids=np.concatenate([p.ids for p in parts]),
+        received=np.concatenate([p.received for p in parts]),
+        vectors=np.concatenate([p.vectors for p in parts]),
+        scales=np.concatenate([p.scales for p in parts]),
+        languages=np.concatenate([p.languages for p in parts]),
+        sketches=np.concatenate([p.sketches for p in parts]),
+        fp_owner=np.concatenate(
+            [p.fp_owner + o for p, o in zip(parts, offsets, strict=True)]
+        ).astype(np.uint32),
+        fingerprints=np.concatenate([p.fingerprints for p in parts]),
+    )
+
+
 def keep_rows(entries: Entries, keep: np.ndarray) -> Entries:
     """Only the rows where `keep` is true (drops reports deleted since they were indexed)."""
     new_row = np.cumsum(keep) - 1
@@ -242,8 +261,10 @@ def centred_scores(entries: Entries, query: np.ndarray, means: dict[int, np.ndar
     codes = language_codes(entries)
     known = sorted(means)
     table = np.stack([means[c] for c in known])  # (L, DIMENSIONS)
-    position = {c: i for i, c in enumerate(known)}
-    which = np.array([position.get(int(c), position[-1]) for c in codes], np.int64)
+    known_codes = np.array(known, np.int64)
+    found = np.searchsorted(known_codes, codes.astype(np.int64))
+    found = np.minimum(found, len(known) - 1)
+    which = np.where(known_codes[found] == codes, found, known.index(-1))
     mean_dot_query = table @ query  # (L,)
     mean_norm2 = (table * table).sum(axis=1)  # (L,)
     out = np.empty(len(entries), np.float32)

@@ -55,13 +55,7 @@ def load(user: StaffUser, private_key: vault.StaffPrivateKey, desk_id: int) -> L
             keys[shard.epoch_id], bytes(shard.blob), context=shard_context(shard.epoch_id, shard.pk)
         )
         by_epoch.setdefault(shard.epoch_id, []).append(index.unpack(plain))
-    merged = {}
-    for epoch_id, parts in by_epoch.items():
-        entries = parts[0]
-        for part in parts[1:]:
-            entries = index.concatenate(entries, part)
-        merged[epoch_id] = entries
-    return Loaded(merged)
+    return Loaded({epoch: index.concatenate_all(parts) for epoch, parts in by_epoch.items()})
 
 
 def related_reports(
