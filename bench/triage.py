@@ -51,7 +51,7 @@ def build(size: int, key: vault.TriageKey, path: Path) -> uuid.UUID:
         parts = []
         for i in range(count):
             last = uuid.uuid4()
-            sketch = [int(v) for v in rng.integers(0, 2**63, index.SKETCH_SIZE)]
+            sketch = [int(v) for v in rng.integers(0, 2**32 - 1, index.SKETCH_SIZE)]
             lang = ("en", "ur", "zh")[i % 3]
             parts.append(index.entry(last, start + i, lang, vectors[i], sketch, [os.urandom(16)]))
         entries = index.concatenate_all(parts)
@@ -86,7 +86,8 @@ def main() -> None:
         started = time.perf_counter()
         embedding.embed([text])
         timings.append((time.perf_counter() - started) * 1000)
-    print(f"embed one report: {statistics.median(timings):.1f} ms (median of 20)")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"embed one report of {len(text)} characters: {statistics.median(timings):.1f} ms")
     print(f"peak memory after loading the model: {peak_mib():.0f} MiB")
     key = vault.new_triage_key()
     for size in (int(s) for s in args.sizes.split(",")):

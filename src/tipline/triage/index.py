@@ -3,7 +3,7 @@ vault) and finding the nearest entries to one report.
 
 A shard holds, for each report: its id, when it was received, its embedding as int8 with one
 float32 scale (a quarter of the float32 size, cosine error ~0.01), a bottom-k MinHash
-sketch of its text (keyed 64-bit shingle values) and keyed fingerprints of its files.
+sketch of its text (keyed 32-bit shingle values) and keyed fingerprints of its files.
 """
 
 import struct
@@ -19,10 +19,12 @@ from .embedding import DIMENSIONS
 
 SHARD_SIZE = 1024
 SKETCH_SIZE = 32
+EMPTY = 2**32 - 1  # pads a sketch of a text with fewer shingles
+MEAN_SAMPLE = 20_000  # rows the language means are estimated from
 SHINGLE = 5
 FINGERPRINT = 16
 _HEADER = struct.Struct("<4sIII")  # magic, entries, dimensions, fingerprints
-_MAGIC = b"TRI2"
+_MAGIC = b"TRI3"
 CHUNK = 4096  # rows converted to float32 at a time (bounded memory)
 MIN_PER_LANGUAGE = 5
 
@@ -36,7 +38,7 @@ class Entries:
     vectors: np.ndarray  # (n, DIMENSIONS) int8
     scales: np.ndarray  # (n,) float32
     languages: np.ndarray  # (n, 4) uint8: detected language code, ASCII, zero-padded
-    sketches: np.ndarray  # (n, SKETCH_SIZE) uint64, padded with 2**64-1
+    sketches: np.ndarray  # (n, SKETCH_SIZE) uint32, padded with EMPTY
     fp_owner: np.ndarray  # (m,) uint32: row of the report each fingerprint belongs to
     fingerprints: np.ndarray  # (m, FINGERPRINT) uint8
 
@@ -54,7 +56,7 @@ def empty() -> Entries:
         vectors=np.zeros((0, DIMENSIONS), np.int8),
         scales=np.zeros(0, np.float32),
         languages=np.zeros((0, 4), np.uint8),
-        sketches=np.zeros((0, SKETCH_SIZE), np.uint64),
+        sketches=np.zeros((0, SKETCH_SIZE), np.uint32),
         fp_owner=np.zeros(0, np.uint32),
         fingerprints=np.zeros((0, FINGERPRINT), np.uint8),
     )
@@ -71,7 +73,7 @@ def entry(
     """One report's entry, from its unit vector, sketch values and file fingerprints."""
     scale = float(np.max(np.abs(vector))) or 1.0
     quantised = np.round(vector / scale * 127).astype(np.int8)
-    padded = sorted(sketch)[:SKETCH_SIZE] + [2**64 - 1] * (SKETCH_SIZE - min(len(sketch), 32))
+    padded = sorted(sketch)[:SKETCH_SIZE] + [EMPTY] * (SKETCH_SIZE - min(len(sketch), SKETCH_SIZE))
     return Entries(
         ids=np.frombuffer(report_id.bytes, np.uint8).reshape(1, 16).copy(),
         received=np.array([received], np.float64),
@@ -80,7 +82,7 @@ def entry(
         languages=np.frombuffer(language.encode("ascii")[:4].ljust(4, b"\0"), np.uint8)
         .reshape(1, 4)
         .copy(),
-        sketches=np.array([padded], np.uint64),
+        sketches=np.array([padded], np.uint32),
         fp_owner=np.zeros(len(fingerprints), np.uint32),
         fingerprints=np.frombuffer(b"".join(fingerprints), np.uint8).reshape(-1, FINGERPRINT),
     )
@@ -144,7 +146,7 @@ def pack(entries: Entries) -> bytes:
             entries.vectors.astype(np.int8).tobytes(),
             entries.scales.astype("<f4").tobytes(),
             entries.languages.astype(np.uint8).tobytes(),
-            entries.sketches.astype("<u8").tobytes(),
+            entries.sketches.astype("<u4").tobytes(),
             entries.fp_owner.astype("<u4").tobytes(),
             entries.fingerprints.astype(np.uint8).tobytes(),
         ]
@@ -167,7 +169,7 @@ def unpack(data: bytes) -> Entries:
         ("vectors", np.int8, n * DIMENSIONS, (n, DIMENSIONS)),
         ("scales", "<f4", n, (n,)),
         ("languages", np.uint8, n * 4, (n, 4)),
-        ("sketches", "<u8", n * SKETCH_SIZE, (n, SKETCH_SIZE)),
+        ("sketches", "<u4", n * SKETCH_SIZE, (n, SKETCH_SIZE)),
         ("fp_owner", "<u4", m, (m,)),
         ("fingerprints", np.uint8, m * FINGERPRINT, (m, FINGERPRINT)),
     ]
@@ -200,7 +202,7 @@ def sketch(triage_key: vault.TriageKey, text: str) -> list[int]:
 
 def resemblance(first: np.ndarray, second: np.ndarray) -> float:
     """Estimated Jaccard similarity of two texts from their bottom-k sketches."""
-    empty_value = np.uint64(2**64 - 1)
+    empty_value = np.uint32(EMPTY)
     a, b = first[first != empty_value], second[second != empty_value]
     if not len(a) or not len(b):
         return 0.0
@@ -226,7 +228,9 @@ def language_means(parts: list[Entries]) -> dict[int, np.ndarray]:
     counts: dict[int, int] = {}
     total = np.zeros(DIMENSIONS, np.float64)
     rows = 0
-    for entries in parts:
+    step = max(1, sum(len(p) for p in parts) // MEAN_SAMPLE)
+    for whole in parts:
+        entries = keep_rows(whole, np.arange(len(whole)) % step == 0) if step > 1 else whole
         codes = language_codes(entries)
         for start in range(0, len(entries), CHUNK):
             block = _floats(entries, start)
@@ -272,10 +276,9 @@ def centred_scores(entries: Entries, query: np.ndarray, means: dict[int, np.ndar
         block = _floats(entries, start)
         w = which[start : start + CHUNK]
         dots = block @ query - mean_dot_query[w]
-        own_mean = np.einsum("ij,ij->i", block, table[w])
-        norms = np.sqrt(
-            np.maximum((block * block).sum(axis=1) - 2 * own_mean + mean_norm2[w], 1e-12)
-        )
+        # |v - m|^2 = |v|^2 - 2 v.m + |m|^2, with |v| = 1 (unit vectors, quantised)
+        own_mean = np.take_along_axis(block @ table.T, w[:, None], axis=1)[:, 0]
+        norms = np.sqrt(np.maximum(1.0 - 2 * own_mean + mean_norm2[w], 1e-12))
         out[start : start + CHUNK] = dots / norms
     return out
 

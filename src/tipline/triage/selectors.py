@@ -92,7 +92,9 @@ def rank(loaded: Loaded, report_id: uuid.UUID, epoch_id: int, *, shown: int = SH
             earlier &= ~(entries.ids == target).all(axis=1)
         similarity = index.centred_scores(entries, query, means)
         scores = np.where(earlier, similarity, -np.inf)
-        best = np.argsort(-scores)[:CANDIDATES]
+        take = min(CANDIDATES, len(scores))
+        best = np.argpartition(-scores, take - 1)[:take] if take else np.zeros(0, np.int64)
+        best = best[np.argsort(-scores[best])]
         for candidate in best:
             if not np.isfinite(scores[candidate]):
                 break
@@ -104,8 +106,10 @@ def rank(loaded: Loaded, report_id: uuid.UUID, epoch_id: int, *, shown: int = SH
                     match.reasons.insert(0, Reason.NEAR_DUPLICATE)
             matches[match.report_id] = match
         if this_epoch == epoch_id and own_files:
-            for owner, fingerprint in zip(entries.fp_owner, entries.fingerprints, strict=True):
-                if bytes(fingerprint) in own_files and earlier[owner]:
+            wanted = np.frombuffer(b"".join(own_files), "V16")
+            same = np.isin(entries.fingerprints.reshape(-1).view("V16"), wanted)
+            for owner in np.unique(entries.fp_owner[same]):
+                if earlier[owner]:
                     other = entries.report_id(int(owner))
                     match = matches.get(other) or Match(other, float(similarity[owner]))
                     if Reason.ATTACHMENT not in match.reasons:

@@ -88,14 +88,14 @@ def attachment_fingerprint(triage_key: TriageKey, chunks: Iterable[bytes]) -> by
 
 
 def keyed_shingle_values(triage_key: TriageKey, shingles: Iterable[str]) -> list[int]:
-    """64-bit keyed hashes of text shingles, for a near-duplicate sketch (bottom-k MinHash).
+    """32-bit keyed hashes of text shingles, for a near-duplicate sketch (bottom-k MinHash).
 
     Keyed so that a sketch cannot be compared with one made from a guessed text."""
     key = _subkey(triage_key, "shingle")
     values = []
     for shingle in shingles:
         digest = hashlib.blake2b(
-            shingle.encode("utf-8"), key=key, digest_size=8, person=b"tl.shingle"
+            shingle.encode("utf-8"), key=key, digest_size=4, person=b"tl.shingle"
         ).digest()
         values.append(int.from_bytes(digest, "big"))
     return values

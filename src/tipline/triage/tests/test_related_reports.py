@@ -67,8 +67,8 @@ def test_a_near_duplicate_is_told_from_a_paraphrase() -> None:
     text = "The clerk in Ward 7 asks 50,000 rupees before stamping the ownership papers."
     copy = "the clerk in ward 7 asks 50000 rupees before stamping the ownership papers!!"
     paraphrase = "A land office employee wants money to put a stamp on property documents."
-    sketch = np.array(index.sketch(key, text), np.uint64)
-    assert index.resemblance(sketch, np.array(index.sketch(key, copy), np.uint64)) >= 0.5
-    assert index.resemblance(sketch, np.array(index.sketch(key, paraphrase), np.uint64)) < 0.2
+    sketch = np.array(index.sketch(key, text), np.uint32)
+    assert index.resemblance(sketch, np.array(index.sketch(key, copy), np.uint32)) >= 0.5
+    assert index.resemblance(sketch, np.array(index.sketch(key, paraphrase), np.uint32)) < 0.2
     other_key = vault.new_triage_key()
     assert index.sketch(other_key, text) != index.sketch(key, text)
