@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from tipline.desks.models import Desk
 from tipline.intake.models import CloseReason, Status
+from tipline.triage import language as detected_language
 
 from .selectors import InboxFilters
 
@@ -11,6 +13,9 @@ class InboxFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
     category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     language = forms.ChoiceField(required=False)
+    text_language = forms.ChoiceField(
+        required=False, widget=forms.Select(attrs={"aria-label": _("Language of the text")})
+    )
     assigned = forms.ChoiceField(required=False)
     received_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     received_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -29,6 +34,10 @@ class InboxFilterForm(forms.Form):
             (str(label.id), label.name) for label in desk.labels.all()
         ]
         self.fields["language"].choices = [("", "Any language"), *settings.LANGUAGES]
+        self.fields["text_language"].choices = [
+            ("", _("Any language of the text")),
+            *detected_language.NAMED.items(),
+        ]
         self.fields["assigned"].choices = [
             ("", "Anyone or nobody"),
             ("me", "Me"),
@@ -42,6 +51,7 @@ class InboxFilterForm(forms.Form):
             status=data["status"],
             category_id=data["category"],
             language=data["language"],
+            text_language=data["text_language"],
             assigned=data["assigned"],
             label_id=data["label"],
             received_from=data["received_from"],

@@ -134,3 +134,19 @@ def test_nothing_triage_keeps_is_readable_at_rest(files_dir: Path) -> None:
         assert first.id.bytes not in bytes(link.body) and first.id.hex.encode() not in bytes(
             link.body
         )
+
+
+def test_the_inbox_shows_and_filters_by_the_language_of_the_text(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    setup = desk_with_recipient
+    report_in(setup, description="Crates of rifles at the jetty every night")
+    report_in(setup, description="ہر رات جیٹی پر رائفلوں کے کریٹ اتارے جاتے ہیں")
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    everything = client.get("/staff/desk/narcotics/").content.decode()
+    assert "text: ur" in everything
+    urdu = client.get("/staff/desk/narcotics/?text_language=ur").content.decode()
+    assert 'href="/staff/desk/narcotics/report/2/"' in urdu
+    assert 'href="/staff/desk/narcotics/report/1/"' not in urdu
+    assert client.get("/staff/desk/narcotics/?text_language=xx").status_code == 400
