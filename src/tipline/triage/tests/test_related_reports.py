@@ -72,3 +72,12 @@ def test_a_near_duplicate_is_told_from_a_paraphrase() -> None:
     assert index.resemblance(sketch, np.array(index.sketch(key, paraphrase), np.uint32)) < 0.2
     other_key = vault.new_triage_key()
     assert index.sketch(other_key, text) != index.sketch(key, text)
+
+
+def test_the_triage_panel_is_translated_into_urdu_and_chinese() -> None:
+    from tipline.testing.translations import catalogue_problems, untranslated_strings
+
+    panel = Path(__file__).parents[1] / "templates" / "triage" / "case_panel.html"
+    assert untranslated_strings(panel) == []
+    for code in ("ur", "zh_Hans"):
+        assert catalogue_problems(code) == []
