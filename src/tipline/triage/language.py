@@ -34,6 +34,12 @@ def detect(text: str) -> str:
     return str(language)
 
 
+def load() -> None:
+    """Load the detector now (~0.8 s: it decompresses its model). Servers call this before
+    they fork their workers and listen, so that no reporter's submission waits for it."""
+    _model()
+
+
 def _model() -> Any:
     """py3langid's identifier, loaded once per process."""
     global _identifier
