@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/", include("tipline.accounts.urls")),
     path("staff/", include("tipline.casework.urls")),
     path("staff/", include("tipline.outcomes.urls")),
+    path("staff/", include("tipline.triage.urls")),
 ]
 # Reporter pages carry their language in the address (/ur/report/...), so that switching
 # language is a plain link: no JavaScript, no cookie.

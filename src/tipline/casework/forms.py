@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tipline.desks.models import Desk
 from tipline.intake.models import CloseReason, Status
+from tipline.triage import language as detected_language
 
 from .selectors import InboxFilters
 
@@ -24,6 +25,9 @@ class InboxFilterForm(forms.Form):
     )
     language = forms.ChoiceField(
         required=False, widget=forms.Select(attrs={"aria-label": _("Language")})
+    )
+    text_language = forms.ChoiceField(
+        required=False, widget=forms.Select(attrs={"aria-label": _("Language of the text")})
     )
     assigned = forms.ChoiceField(
         required=False, widget=forms.Select(attrs={"aria-label": _("Assigned")})
@@ -50,6 +54,10 @@ class InboxFilterForm(forms.Form):
             (str(label.id), label.name) for label in desk.labels.all()
         ]
         self.fields["language"].choices = [("", _("Any language")), *settings.LANGUAGES]
+        self.fields["text_language"].choices = [
+            ("", _("Any language of the text")),
+            *detected_language.NAMED.items(),
+        ]
         self.fields["assigned"].choices = [
             ("", _("Anyone or nobody")),
             ("me", _("Me")),
@@ -63,6 +71,7 @@ class InboxFilterForm(forms.Form):
             status=data["status"],
             category_id=data["category"],
             language=data["language"],
+            text_language=data["text_language"],
             assigned=data["assigned"],
             label_id=data["label"],
             received_from=data["received_from"],

@@ -36,6 +36,7 @@ class InboxFilters:
     status: str = ""
     category_id: int | None = None
     language: str = ""
+    text_language: str = ""  # detected by triage from the text
     assigned: str = ""  # "" any, "me", "none", or a staff id
     label_id: int | None = None
     received_from: dt.date | None = None
@@ -109,9 +110,14 @@ def inbox(
             | Q(received_at=after.received_at, id__lt=after.report_id)
         )
     page = list(
-        reports.select_related("category", "assigned_to")
+        reports.select_related("category", "assigned_to", "detected_language")
         .prefetch_related("labels__label")
-        .only(*INBOX_COLUMNS, "category__names", "assigned_to__username")
+        .only(
+            *INBOX_COLUMNS,
+            "category__names",
+            "assigned_to__username",
+            "detected_language__language",
+        )
         .order_by("-received_at", "-id")[: PAGE_SIZE + 1]
     )
     if len(page) > PAGE_SIZE:
@@ -128,6 +134,9 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
         reports = reports.filter(category_id=filters.category_id)
     if filters.language:
         reports = reports.filter(language=filters.language)
+    if filters.text_language:
+        # Uses index: triage_detectedlanguage detected_language (language, report_id).
+        reports = reports.filter(detected_language__language=filters.text_language)
     if filters.assigned == "me":
         reports = reports.filter(assigned_to=user)
     elif filters.assigned == "none":

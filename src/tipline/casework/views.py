@@ -20,6 +20,7 @@ from tipline.intake import cleaning, conversation, storage
 from tipline.intake.attachments import decrypt_details, read_attachment
 from tipline.intake.models import Attachment, Report
 from tipline.intake.uploads import attachment_context
+from tipline.triage import panel as triage_panel
 
 from . import actions, export, selectors
 from .access import KeyUnavailable, access_desk, access_report, desks_of, private_key_of
@@ -330,6 +331,7 @@ def _case_page(
             ),
             "assign_form": forms.get("assign_form")
             or AssignForm(_assignees(report), initial={"assignee": report.assigned_to_id or ""}),
+            "triage": triage_panel.panel(request, opened, user),
         },
         status=status,
     )

@@ -26,6 +26,7 @@ from tipline.notifications.tasks import notify_report_arrived
 from . import receipts, storage, timings, writer
 from .attachments import KeptFile, keep_received_files, save_attachment_rows
 from .models import Category, Report, ReportKeySeal
+from .signals import report_submitted
 from .uploads import PendingUpload
 
 
@@ -101,6 +102,7 @@ def submit_report(
                 content,
                 seals,
                 kept,
+                description,
             )
     except IntegrityError:
         # The same form, committed a moment ago by a request running beside this one.
@@ -148,6 +150,7 @@ def _commit(
     content: bytes,
     seals: list[tuple[Any, bytes]],
     kept: list[KeptFile],
+    description: str,
 ) -> Report:
     now = timezone.now()
     with writer.one_writer(), transaction.atomic():
@@ -167,6 +170,7 @@ def _commit(
             ReportKeySeal(report=report, staff=staff, sealed=sealed) for staff, sealed in seals
         )
         save_attachment_rows(report, kept, report_key, uploaded_at=now)
+        report_submitted.send(Report, report=report, text=description)
         record(
             "report.received",
             actor=None,

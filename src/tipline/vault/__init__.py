@@ -12,6 +12,10 @@ The keys (DESIGN.md, "Keys"):
 - files of any size, in chunks                                -> `streams`
 - an unwrapped private key kept for one session               -> `sessions`
 - one-time tokens for invitations                              -> `tokens`
+- triage: a random key per desk and recipient set ("epoch"), sealed to those recipients,
+  encrypting the index of embedding vectors, text sketches and keyed attachment
+  fingerprints, so that comparing reports needs a recipient's key -> `triage`
+  (scheme and limits in that module's docstring)
 
 Argon2id costs live in `params`.
 """
@@ -64,6 +68,16 @@ from .streams import (
     encrypted_size,
 )
 from .tokens import new_token, token_digest
+from .triage import (
+    TriageKey,
+    attachment_fingerprint,
+    decrypt_triage_index,
+    encrypt_triage_index,
+    keyed_shingle_values,
+    new_triage_key,
+    open_sealed_triage_key,
+    seal_triage_key,
+)
 
 __all__ = [
     "DecryptionError",
@@ -77,33 +91,41 @@ __all__ = [
     "StaffPrivateKey",
     "StreamEncryptor",
     "StreamSizes",
+    "TriageKey",
     "VaultError",
+    "attachment_fingerprint",
     "change_password",
     "claim_code_digest",
     "decrypt_stream",
     "decrypt_text",
+    "decrypt_triage_index",
     "derive_receipt_secrets",
     "encrypt_stream",
     "encrypt_text",
+    "encrypt_triage_index",
     "encrypted_size",
     "enrol_staff",
     "format_claim_code",
     "format_receipt_code",
+    "keyed_shingle_values",
     "new_claim_code",
     "new_receipt_code",
     "new_receipt_salt",
     "new_report_key",
     "new_token",
+    "new_triage_key",
     "normalise_receipt_code",
     "normalise_recovery_code",
     "open_claim_code_as_reporter",
     "open_from_session",
     "open_report_key_as_reporter",
     "open_sealed_report_key",
+    "open_sealed_triage_key",
     "recover_with_code",
     "seal_claim_code_for_reporter",
     "seal_for_session",
     "seal_report_key",
+    "seal_triage_key",
     "token_digest",
     "unlock_with_password",
     "unlock_with_recovery_code",

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
 
+from tipline.triage import language
 from tipline.web.server import TiplineServer, gunicorn_options
 
 
@@ -42,8 +43,10 @@ class Command(BaseCommand):
             schedule = subprocess.Popen(  # noqa: S603 - our own command, fixed
                 own_command, preexec_fn=_end_with_parent
             )
+        application = get_wsgi_application()
+        language.load()  # before the workers fork: they share it, no submission waits for it
         server = TiplineServer(
-            get_wsgi_application(),
+            application,
             gunicorn_options(
                 host=host, port=port, workers=options["workers"], threads=options["threads"]
             ),

@@ -1,0 +1,98 @@
+"""What triage keeps. Everything that could tell two reports apart or together is
+ciphertext (see `tipline.vault.triage`); the readable columns are listed in `cleartext.py`."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from tipline.desks.models import Desk
+from tipline.intake.models import Report
+
+
+class DetectedLanguage(models.Model):
+    """The language the report's text is written in, detected at submission."""
+
+    report = models.OneToOneField(
+        Report, primary_key=True, on_delete=models.CASCADE, related_name="detected_language"
+    )
+    language = models.CharField(max_length=10)
+
+    class Meta:
+        # Uses index: the inbox filter joins on report and tests the language.
+        indexes = [models.Index(fields=["language", "report"], name="detected_language")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.language}"
+
+
+class Epoch(models.Model):
+    """One desk and one set of recipients, with its own triage key sealed to each of them."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="+")
+    # The recipients' staff ids, sorted, comma-separated: the same facts as the report key
+    # seals of the reports indexed under this epoch, so it tells nothing new.
+    members = models.CharField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "members"], name="one_epoch_per_recipients")
+        ]
+
+    def __str__(self) -> str:
+        return f"triage epoch {self.pk} of desk {self.desk_id}"
+
+
+class EpochSeal(models.Model):
+    epoch = models.ForeignKey(Epoch, on_delete=models.CASCADE, related_name="seals")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sealed = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["epoch", "staff"], name="one_triage_seal_per_staff")
+        ]
+
+    def __str__(self) -> str:
+        return f"triage key of epoch {self.epoch_id} for staff {self.staff_id}"
+
+
+class Shard(models.Model):
+    """Up to `index.SHARD_SIZE` reports' vectors, sketches and fingerprints, encrypted."""
+
+    epoch = models.ForeignKey(Epoch, on_delete=models.CASCADE, related_name="shards")
+    entries = models.PositiveIntegerField(default=0)
+    # Raised at every rewrite: a writer updates only the version it read (no lost update).
+    version = models.PositiveIntegerField(default=0)
+    blob = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"triage shard {self.pk}"
+
+
+class Indexed(models.Model):
+    """Marks a report as analysed (its entry is in `shard`)."""
+
+    report = models.OneToOneField(
+        Report, primary_key=True, on_delete=models.CASCADE, related_name="triage_indexed"
+    )
+    shard = models.ForeignKey(Shard, on_delete=models.CASCADE, related_name="+")
+    analysed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.report_id} in shard {self.shard_id}"
+
+
+class Link(models.Model):
+    """One side of a link between two reports, encrypted with this report's key: which
+    report it points to and how ("related", "duplicate_of", "has_duplicate")."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="triage_links")
+    created_at = models.DateTimeField(default=timezone.now)
+    body = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"link {self.id} of {self.report_id}"

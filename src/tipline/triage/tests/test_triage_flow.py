@@ -1,0 +1,152 @@
+"""Triage through the real pages: the case view shows the detected language and related
+earlier reports, linking is audited and shown on both cases, a staff member added later
+gains nothing, and nothing triage keeps is readable at rest."""
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.test import Client
+
+from tipline.accounts.actions import create_staff
+from tipline.audit.models import AuditEvent
+from tipline.casework.tests.helpers import report_in
+from tipline.intake import conversation
+from tipline.intake.attachments import read_attachment
+from tipline.intake.tests.test_nothing_readable_at_rest import database_bytes, forms_of
+from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, sign_in
+from tipline.triage import actions, embedding, selectors
+from tipline.triage.models import DetectedLanguage, EpochSeal, Link
+
+pytestmark = pytest.mark.django_db
+CASE = "/staff/desk/narcotics/report/{}/"
+
+
+def test_language_is_detected_at_submission_beside_the_page_language(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    report, _ = report_in(desk_with_recipient, description="رات کو ایک سفید ٹرک سرحد پار گیا")
+    assert report.language == "en"
+    assert DetectedLanguage.objects.get(report=report).language == "ur"
+
+
+def test_related_report_is_shown_and_linking_is_audited_on_both_cases(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    setup = desk_with_recipient
+    report_in(setup, description="A white truck crossed the Torkham border at 2 am with heroin.")
+    report_in(setup, description="Someone sells stolen motorbikes behind the cinema.")
+    report_in(setup, description="رات دو بجے سفید ٹرک ہیروئن لے کر طورخم سرحد سے گزرا۔")
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    page = client.get(CASE.format(3)).content.decode()
+    assert "Related earlier reports" in page
+    related = page.split("Related earlier reports")[1]
+    assert related.index("#1") < related.index("#2")  # the same event ranks first
+    assert AuditEvent.objects.filter(action="triage.analysed").exists()
+
+    response = client.post(CASE.format(3) + "triage/link/", {"other": 1, "kind": "duplicate_of"})
+    assert response.status_code == 302
+    assert "duplicate of" in client.get(CASE.format(3)).content.decode()
+    assert "has duplicate" in client.get(CASE.format(1)).content.decode()
+    events = AuditEvent.objects.filter(action="triage.linked")
+    assert events.count() == 2
+    for event in events:  # each names only its own report, never the other
+        assert set(event.detail) == {"kind"}
+    # Linking again, to itself, or with bad input changes nothing.
+    client.post(CASE.format(3) + "triage/link/", {"other": 1, "kind": "related"})
+    client.post(CASE.format(3) + "triage/link/", {"other": 3, "kind": "related"})
+    client.post(CASE.format(3) + "triage/link/", {"other": "x", "kind": "nope"})
+    assert Link.objects.count() == 2
+    assert client.get(CASE.format(3) + "triage/link/").status_code == 405
+
+
+def test_a_staff_member_added_later_gains_no_similarity_over_earlier_reports(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    setup = desk_with_recipient
+    first, _ = report_in(setup, description="Boats bring diesel across the gulf every Tuesday.")
+    actions.analyse([first], setup.analyst, setup.private_key)
+    newcomer = create_staff(
+        username="newcomer",
+        password=STRONG_PASSWORD,
+        role="analyst",
+        desks=[setup.desk],
+        acting_user=None,
+    ).user
+    second, _ = report_in(setup, description="Boats bring diesel across the gulf every Tuesday!")
+    from tipline import vault
+
+    newcomer_key = vault.unlock_with_password(newcomer.key_record, STRONG_PASSWORD)
+    assert actions.analyse([second], newcomer, newcomer_key) == 1
+    assert not EpochSeal.objects.filter(staff=newcomer, epoch__shards__blob__isnull=False).filter(
+        epoch__members=str(setup.analyst.pk)
+    )
+    assert selectors.related_reports(second, newcomer, newcomer_key) == []
+    # The analyst, recipient of both, sees the earlier one (other epoch: text only).
+    found = selectors.related_reports(second, setup.analyst, setup.private_key)
+    assert found and found[0].report_id == first.id
+
+
+def test_identical_attachment_and_near_duplicate_text_are_reasons(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    setup = desk_with_recipient
+    text = "Crates of rifles are unloaded at warehouse 12 of the port at night."
+    first, _ = report_in(setup, description=text, photo=True)
+    second, _ = report_in(setup, description=text + " Again.", photo=True)
+    actions.analyse([first, second], setup.analyst, setup.private_key)
+    best = selectors.related_reports(second, setup.analyst, setup.private_key)
+    assert best is not None
+    assert best[0].report_id == first.id
+    assert set(best[0].reasons) == {"attachment", "near_duplicate", "text"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_triage_keeps_is_readable_at_rest(files_dir: Path) -> None:
+    setup = DeskWithRecipient()
+    text = "MARKER7Q3Z a white truck crossed the border with heroin"
+    first, _ = report_in(setup, description=text, photo=True)
+    second, _ = report_in(setup, description=text, photo=True)
+    actions.analyse([first, second], setup.analyst, setup.private_key)
+    opened = [
+        conversation.open_as_staff(r, setup.analyst, setup.private_key) for r in (first, second)
+    ]
+    actions.link(opened[1], opened[0], setup.analyst, actions.LinkKind.DUPLICATE_OF)
+
+    at_rest = database_bytes()
+    assert b"Narcotics desk" in at_rest
+    vector = embedding.embed([text])[0]
+    quantised = np.round(vector / np.max(np.abs(vector)) * 127).astype(np.int8).tobytes()
+    photo = read_attachment(opened[0].report_key, first.id, first.attachments.get().id)
+    secrets = [
+        *forms_of("MARKER7Q3Z"),
+        vector.tobytes()[:64],  # the embedding, as float32 or int8
+        quantised[:32],
+        hashlib.sha256(photo).digest(),  # plain hashes of the cleaned file
+        hashlib.blake2b(photo, digest_size=16).digest(),
+        hashlib.sha256(photo).hexdigest().encode(),
+    ]
+    for secret in secrets:
+        assert secret not in at_rest
+    for link in Link.objects.all():
+        assert first.id.bytes not in bytes(link.body) and first.id.hex.encode() not in bytes(
+            link.body
+        )
+
+
+def test_the_inbox_shows_and_filters_by_the_language_of_the_text(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    setup = desk_with_recipient
+    report_in(setup, description="Crates of rifles at the jetty every night")
+    report_in(setup, description="ہر رات جیٹی پر رائفلوں کے کریٹ اتارے جاتے ہیں")
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    everything = client.get("/staff/desk/narcotics/").content.decode()
+    assert "text: ur" in everything
+    urdu = client.get("/staff/desk/narcotics/?text_language=ur").content.decode()
+    assert 'href="/staff/desk/narcotics/report/2/"' in urdu
+    assert 'href="/staff/desk/narcotics/report/1/"' not in urdu
+    assert client.get("/staff/desk/narcotics/?text_language=xx").status_code == 400
