@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
+from tipline.sharing.api import packages_endpoint
 from tipline.web import views as web_views
 
 # The admin asks for the second factor as well as the password (django-otp); it is
@@ -21,6 +22,8 @@ urlpatterns = [
     path("staff/admin/", admin.site.urls),
     path("staff/", include("tipline.accounts.urls")),
     path("staff/", include("tipline.casework.urls")),
+    path("staff/sharing/", include("tipline.sharing.urls")),
+    path("sharing/v1/packages", packages_endpoint, name="sharing_packages"),
 ]
 # Reporter pages carry their language in the address (/ur/report/...), so that switching
 # language is a plain link: no JavaScript, no cookie.
