@@ -184,7 +184,7 @@ def share(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
         _targets(report.desk),
         parts,
         files,
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"description": content.get("description", "")},
     )
     if request.method == "POST" and form.is_valid():
