@@ -11,7 +11,7 @@ PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test lint format bench bench-vault bench-inbox bench-inbox-postgres bench-submit \
-	bench-submit-postgres fuzz clean
+	bench-submit-postgres bench-sharing fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,9 @@ bench-submit-postgres: $(VENV)/.installed-run
 	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
 	$(BIN)/python bench/submit.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
 	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
+
+bench-sharing: $(VENV)/.installed-test
+	$(BIN)/python bench/sharing.py --photo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis test-output
