@@ -302,7 +302,7 @@ def _take_other(sender: Sender, payload: packages.Payload) -> str:
     report = (share or received).report  # type: ignore[union-attr]
     with transaction.atomic():
         _mark_received(sender, payload)
-        message = BackMessage.objects.create(
+        BackMessage.objects.create(
             share=share,
             received_share=received,
             direction=Direction.RECEIVED,
@@ -314,7 +314,6 @@ def _take_other(sender: Sender, payload: packages.Payload) -> str:
             Share.objects.filter(
                 pk=share.pk, state__in=[ShareState.DELIVERED, ShareState.OPENED]
             ).update(state=ShareState.ANSWERED)
-            _count_partner_outcome(share, message)
         record(
             f"share.{payload.kind}_received",
             actor=None,
@@ -345,8 +344,3 @@ def _about(sender: Sender, payload: packages.Payload) -> tuple[Share | None, Rec
     if received is None:
         raise PackageRefused("unknown_share", 404)
     return None, received
-
-
-def _count_partner_outcome(share: Share, message: BackMessage) -> None:
-    """An outcome the partner reported counts in our statistics as "through partner"."""
-    return None

@@ -74,11 +74,12 @@ def count(installation: Installation, expression: str) -> int:
     return int(installation.python(code + f"print({expression})").strip().splitlines()[-1])
 
 
-def send_report(a: Installation, marker: str) -> None:
+def send_report(a: Installation, marker: str) -> str:
     status, receipt, _ = Reporter(a.port, "/en/report/narcotics/drug-trafficking/").submit(
         f"Crates at the jetty {marker}", photo=jpeg_with_gps()
     )
     assert status == 200 and receipt
+    return receipt
 
 
 @pytest.mark.slow
@@ -88,7 +89,7 @@ def test_two_installations_share_a_report_and_work_it_together(
     a, b = installations
     wait_for(lambda: count(a, "Partner.objects.filter(paired_at__isnull=False).count()") == 1)
     wait_for(lambda: count(b, "Partner.objects.filter(paired_at__isnull=False).count()") == 1)
-    send_report(a, "SHARED-MARKER-1")
+    receipt = send_report(a, "SHARED-MARKER-1")
     a.python(staff_code(a, SHARE.format(description="Crates at the jetty [redacted]")))
     wait_for(lambda: count(b, "ReceivedShare.objects.count()") == 1)
     shown = b.python(
@@ -126,8 +127,12 @@ print(share.opened_at is not None)
     for folder in (a.folder, b.folder):
         for path in folder.rglob("*"):
             if path.is_file() and path.suffix != ".log":
-                assert b"SHARED-MARKER-1" not in path.read_bytes(), path
-                assert b"We will board it" not in path.read_bytes(), path
+                data = path.read_bytes()
+                assert b"SHARED-MARKER-1" not in data and b"We will board it" not in data, path
+                assert b"Crates at the jetty" not in data and b"Boat leaves" not in data, path
+                if folder == b.folder:
+                    for form in (receipt, receipt.replace(" ", "")):
+                        assert form.encode() not in data, path
     assert count(b, "Report.objects.filter(receipt_lookup__startswith='shared-').count()") == 1
 
 
