@@ -5,15 +5,18 @@ key, encrypted to ours). The body is read in bounded pieces, never more than the
 """
 
 import json
+import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from .identity import IdentityUnavailable
 from .receiving import PackageRefused, receive_package
 
 CHUNK = 64 * 1024
+logger = logging.getLogger(__name__)
 
 
 @csrf_exempt  # machine-to-machine: authenticated by the package's signature, no cookie
@@ -40,6 +43,10 @@ def packages_endpoint(request: HttpRequest) -> HttpResponse:
         done = receive_package(bytes(body))
     except PackageRefused as refused:
         return _refused(refused.code, refused.status)
+    except IdentityUnavailable:
+        # The operator must restore the secret; the sender keeps the package and retries.
+        logger.error("sharing: the installation identity cannot be unlocked")
+        return _refused("identity_unavailable", 503)
     return JsonResponse({"status": done})
 
 

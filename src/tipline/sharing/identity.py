@@ -19,9 +19,16 @@ def secret_path() -> Path:
     return Path(configured) if configured else Path(settings.DATA_DIR) / SECRET_FILE_NAME
 
 
-def installation_secret() -> bytes:
-    """The 32-byte secret that wraps the identity's private keys; made on first use."""
+class IdentityUnavailable(Exception):
+    """The installation secret is missing or does not open the stored identity (a database
+    restored without its data folder's `installation_secret`)."""
+
+
+def installation_secret(*, create: bool = False) -> bytes:
+    """The 32-byte secret that wraps the identity's private keys; made with the identity."""
     path = secret_path()
+    if not path.exists() and not create:
+        raise IdentityUnavailable(f"{path} is missing; restore it from where it was kept")
     if not path.exists():
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -43,7 +50,7 @@ def ensure_identity() -> Identity:
     existing = Identity.objects.first()
     if existing is not None:
         return existing
-    record = vault.create_installation_identity(installation_secret())
+    record = vault.create_installation_identity(installation_secret(create=True))
     try:
         with transaction.atomic():
             return Identity.objects.create(
@@ -58,14 +65,17 @@ def ensure_identity() -> Identity:
 
 def unlocked_identity() -> vault.InstallationIdentity:
     identity = ensure_identity()
-    return vault.unlock_installation_identity(
-        vault.InstallationKeyRecord(
-            signing_public_key=bytes(identity.signing_public_key),
-            encryption_public_key=bytes(identity.encryption_public_key),
-            wrapped_private_keys=bytes(identity.wrapped_private_keys),
-        ),
-        installation_secret(),
-    )
+    try:
+        return vault.unlock_installation_identity(
+            vault.InstallationKeyRecord(
+                signing_public_key=bytes(identity.signing_public_key),
+                encryption_public_key=bytes(identity.encryption_public_key),
+                wrapped_private_keys=bytes(identity.wrapped_private_keys),
+            ),
+            installation_secret(),
+        )
+    except vault.DecryptionError as error:
+        raise IdentityUnavailable("the installation secret does not open the identity") from error
 
 
 def fingerprint_of(signing_key: bytes, encryption_key: bytes) -> str:

@@ -117,10 +117,13 @@ def _send(package: OutboxPackage) -> tuple[str, str]:
 
 def _send_here(body: bytes) -> tuple[str, str]:
     """Between two desks of this installation: the same checks, no network."""
+    from .identity import IdentityUnavailable
     from .receiving import PackageRefused, receive_package
 
     try:
         receive_package(body, local=True)
+    except IdentityUnavailable:
+        return "retry", "identity_unavailable"
     except PackageRefused as refused:
         if refused.code == "replayed":
             return "delivered", ""

@@ -124,3 +124,15 @@ def test_a_malformed_payload_or_body_is_refused(desks: TwoDesks) -> None:
 
 def test_the_endpoint_takes_only_post(desks: TwoDesks, client: object) -> None:
     assert client.get(ENDPOINT).status_code == 405  # type: ignore[attr-defined]
+
+
+def test_without_its_secret_the_installation_answers_503_and_writes_nothing(
+    desks: TwoDesks, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    partner = FakePartner()
+    body = partner.package(partner.share_payload())
+    monkeypatch.setenv("TIPLINE_INSTALLATION_SECRET_FILE", str(tmp_path / "missing"))  # type: ignore[operator]
+    refused(post(body), 503, "identity_unavailable")
+    assert nothing_written()
+    monkeypatch.delenv("TIPLINE_INSTALLATION_SECRET_FILE")
+    assert post(body).status_code == 200  # the sender's retry lands once the secret is back
