@@ -14,7 +14,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 DEMO_PORT ?= 8001
 
 .PHONY: run demo test lint format bench bench-vault bench-inbox bench-inbox-postgres bench-submit \
-	bench-submit-postgres bench-stats bench-stats-postgres fuzz clean
+	bench-submit-postgres bench-stats bench-stats-postgres bench-sharing fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -104,6 +104,9 @@ bench-stats-postgres: $(VENV)/.installed-run
 	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
 	$(BIN)/python bench/stats.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
 	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
+
+bench-sharing: $(VENV)/.installed-test
+	$(BIN)/python bench/sharing.py --photo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis test-output

@@ -40,6 +40,19 @@ def _run_here(function: Callable[..., Any], *args: Any) -> None:
         connection.close()
 
 
+SHARING_POLL_SECONDS = 2
+
+
+def _deliver_due_packages(deliver_due: Callable[[], int]) -> None:
+    """Packages to partners whose retry time has come (sharing's outbox)."""
+    try:
+        deliver_due()
+    except Exception:
+        logger.exception("sharing outbox pass failed; will try again")
+    finally:
+        connection.close()
+
+
 def wait_for_in_process_jobs() -> None:
     """Block until the in-process jobs queued so far have run (tests, shutdown)."""
     _in_process.submit(lambda: None).result(timeout=60)
@@ -52,6 +65,7 @@ def run_schedule(*, stop_when_parent_changes: bool = False) -> None:
     from tipline.casework.retention import expire_reports
     from tipline.intake.storage import sweep_orphans
     from tipline.notifications.messages import deadline_reminders
+    from tipline.sharing.outbox import deliver_due
 
     parent = os.getppid()
     reminded_on = None
@@ -67,7 +81,9 @@ def run_schedule(*, stop_when_parent_changes: bool = False) -> None:
             logger.exception("periodic job failed; will try again")
         finally:
             connection.close()
-        for _ in range(3600):  # an hour, in steps short enough to notice the parent leave
+        for second in range(3600):  # an hour, in steps short enough to notice the parent leave
             if stop_when_parent_changes and os.getppid() != parent:
                 return
+            if second % SHARING_POLL_SECONDS == 0:
+                _deliver_due_packages(deliver_due)
             time.sleep(1)

@@ -292,3 +292,10 @@ EMAIL_USE_SSL = env.flag("TIPLINE_EMAIL_TLS")
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env.text("TIPLINE_EMAIL_FROM", "tipline@localhost")
 SITE_URL = env.text("TIPLINE_SITE_URL", "http://127.0.0.1:8000")
+
+# Sharing with partner installations (tipline.sharing, docs/sharing.md).
+INSTALLATION_NAME = env.text("TIPLINE_INSTALLATION_NAME", "Tipline")
+SHARING_MAX_PACKAGE_BYTES = env.integer("TIPLINE_SHARING_MAX_PACKAGE_MB", 64, minimum=1) * 2**20
+# The first retry of an undelivered package waits this long, each next one twice as long
+# (at most an hour).
+SHARING_RETRY_SECONDS = env.integer("TIPLINE_SHARING_RETRY_SECONDS", 15, minimum=1)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
+from tipline.sharing.api import packages_endpoint
 from tipline.web import views as web_views
 
 # The admin asks for the second factor as well as the password (django-otp); it is
@@ -24,6 +25,8 @@ urlpatterns = [
     path("staff/", include("tipline.casework.urls")),
     path("staff/", include("tipline.outcomes.urls")),
     path("staff/", include("tipline.triage.urls")),
+    path("staff/sharing/", include("tipline.sharing.urls")),
+    path("sharing/v1/packages", packages_endpoint, name="sharing_packages"),
 ]
 # Reporter pages carry their language in the address (/ur/report/...), so that switching
 # language is a plain link: no JavaScript, no cookie.

@@ -16,6 +16,7 @@ The keys (DESIGN.md, "Keys"):
   encrypting the index of embedding vectors, text sketches and keyed attachment
   fingerprints, so that comparing reports needs a recipient's key -> `triage`
   (scheme and limits in that module's docstring)
+- the installation's identity and packages to partners         -> `installation`
 
 Argon2id costs live in `params`.
 """
@@ -28,6 +29,23 @@ from .claims import (
     seal_claim_code_for_reporter,
 )
 from .errors import DecryptionError, MalformedSecret, VaultError
+from .installation import (
+    InstallationIdentity,
+    InstallationKeyRecord,
+    OpenedPackage,
+    ShareKeyPair,
+    check_public_key,
+    create_installation_identity,
+    encode_key,
+    key_fingerprint,
+    new_installation_secret,
+    new_share_key_pair,
+    open_package,
+    open_share_text,
+    seal_package,
+    seal_to_share,
+    unlock_installation_identity,
+)
 from .receipts import (
     ReceiptSecrets,
     ReporterKey,
@@ -81,11 +99,15 @@ from .triage import (
 
 __all__ = [
     "DecryptionError",
+    "InstallationIdentity",
+    "InstallationKeyRecord",
     "MalformedSecret",
+    "OpenedPackage",
     "ReceiptSecrets",
     "ReportKey",
     "ReporterKey",
     "SessionSeal",
+    "ShareKeyPair",
     "StaffEnrolment",
     "StaffKeyRecord",
     "StaffPrivateKey",
@@ -95,11 +117,14 @@ __all__ = [
     "VaultError",
     "attachment_fingerprint",
     "change_password",
+    "check_public_key",
     "claim_code_digest",
+    "create_installation_identity",
     "decrypt_stream",
     "decrypt_text",
     "decrypt_triage_index",
     "derive_receipt_secrets",
+    "encode_key",
     "encrypt_stream",
     "encrypt_text",
     "encrypt_triage_index",
@@ -107,26 +132,34 @@ __all__ = [
     "enrol_staff",
     "format_claim_code",
     "format_receipt_code",
+    "key_fingerprint",
     "keyed_shingle_values",
     "new_claim_code",
+    "new_installation_secret",
     "new_receipt_code",
     "new_receipt_salt",
     "new_report_key",
+    "new_share_key_pair",
     "new_token",
     "new_triage_key",
     "normalise_receipt_code",
     "normalise_recovery_code",
     "open_claim_code_as_reporter",
     "open_from_session",
+    "open_package",
     "open_report_key_as_reporter",
     "open_sealed_report_key",
     "open_sealed_triage_key",
+    "open_share_text",
     "recover_with_code",
     "seal_claim_code_for_reporter",
     "seal_for_session",
+    "seal_package",
     "seal_report_key",
+    "seal_to_share",
     "seal_triage_key",
     "token_digest",
+    "unlock_installation_identity",
     "unlock_with_password",
     "unlock_with_recovery_code",
     "wrap_report_key_for_reporter",

@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from tipline.sharing.cards import card_json, own_card
+
+
+class Command(BaseCommand):
+    help = "Print this installation's partner card (JSON) and its fingerprint on stderr."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--url", default=settings.SITE_URL, help="the address partners use")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        card = own_card(options["url"])
+        self.stdout.write(card_json(card))
+        self.stderr.write(f"fingerprint: {card.fingerprint}")

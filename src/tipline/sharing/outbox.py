@@ -1,0 +1,160 @@
+"""The outbox: packages wait here until the partner takes them; retried with back-off.
+
+A package is queued inside the transaction of the change that made it, and a job tries to
+deliver it after commit. A sender claims a package with a conditional UPDATE (two workers
+never send it at once); a crash mid-send leaves the claim to expire, and the package is
+sent again. The receiver files each package id once and answers a repeat with 409
+"replayed", which counts as delivered here: a retried package lands exactly once.
+"""
+
+import json
+import logging
+import urllib.error
+import urllib.request
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from tipline import jobs, vault
+
+from .identity import unlocked_identity
+from .models import OutboxPackage, OutboxState, Partner, Share, ShareState
+
+logger = logging.getLogger(__name__)
+CLAIM_FOR = timedelta(minutes=2)
+MAX_BACKOFF = timedelta(hours=1)
+SEND_TIMEOUT_SECONDS = 30
+PACKAGE_PATH = "/sharing/v1/packages"
+PACKAGE_MEDIA_TYPE = "application/vnd.tipline.package"
+
+
+def queue(
+    partner: Partner | None, kind: str, payload: bytes, *, share: Share | None = None
+) -> OutboxPackage:
+    """Sign, encrypt and queue a payload (inside the caller's transaction)."""
+    identity = unlocked_identity()
+    recipient = bytes(partner.encryption_public_key) if partner else identity.encryption_public_key
+    package = OutboxPackage.objects.create(
+        partner=partner,
+        share=share,
+        kind=kind,
+        body=vault.seal_package(identity, recipient, payload),
+        state=OutboxState.WAITING,
+    )
+    from .tasks import deliver_package
+
+    jobs.enqueue(deliver_package, str(package.id))
+    return package
+
+
+def deliver_due() -> int:
+    """Try every package whose time has come (the schedule calls this every few seconds)."""
+    now = timezone.now()
+    due = OutboxPackage.objects.filter(state=OutboxState.WAITING, next_attempt_at__lte=now)
+    ids = list(due.order_by("next_attempt_at").values_list("id", flat=True)[:100])
+    return sum(1 for package_id in ids if deliver(package_id) == "delivered")
+
+
+def deliver(package_id: uuid.UUID | str) -> str:
+    """One attempt: "delivered", "refused", "retry" or "skipped" (not due, or claimed)."""
+    now = timezone.now()
+    claimed = OutboxPackage.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        pk=package_id,
+        state=OutboxState.WAITING,
+        next_attempt_at__lte=now,
+    ).update(claimed_until=now + CLAIM_FOR, attempts=F("attempts") + 1)
+    if not claimed:
+        return "skipped"
+    package = OutboxPackage.objects.select_related("partner").get(pk=package_id)
+    outcome, reason = _send(package)
+    finish(package, outcome, reason)
+    return outcome
+
+
+def finish(package: OutboxPackage, outcome: str, reason: str) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        if outcome == "delivered":
+            OutboxPackage.objects.filter(pk=package.pk).update(
+                state=OutboxState.DELIVERED, delivered_at=now, claimed_until=None, last_error=""
+            )
+            _after_delivery(package, now)
+        elif outcome == "refused":
+            OutboxPackage.objects.filter(pk=package.pk).update(
+                state=OutboxState.REFUSED, claimed_until=None, last_error=reason[:200]
+            )
+            if package.kind == "share" and package.share_id:
+                Share.objects.filter(pk=package.share_id).update(state=ShareState.REFUSED)
+        else:
+            wait = timedelta(seconds=settings.SHARING_RETRY_SECONDS * 2 ** (package.attempts - 1))
+            OutboxPackage.objects.filter(pk=package.pk).update(
+                next_attempt_at=now + min(wait, MAX_BACKOFF),
+                claimed_until=None,
+                last_error=reason[:200],
+            )
+
+
+def _after_delivery(package: OutboxPackage, now: Any) -> None:
+    if package.kind == "share" and package.share_id:
+        Share.objects.filter(pk=package.share_id, state=ShareState.QUEUED).update(
+            state=ShareState.DELIVERED, delivered_at=now
+        )
+    elif package.kind == "hello" and package.partner_id:
+        Partner.objects.filter(pk=package.partner_id, paired_at__isnull=True).update(paired_at=now)
+
+
+def _send(package: OutboxPackage) -> tuple[str, str]:
+    if package.partner is None:
+        return _send_here(bytes(package.body))
+    return _send_over_http(package.partner, bytes(package.body))
+
+
+def _send_here(body: bytes) -> tuple[str, str]:
+    """Between two desks of this installation: the same checks, no network."""
+    from .identity import IdentityUnavailable
+    from .receiving import PackageRefused, receive_package
+
+    try:
+        receive_package(body, local=True)
+    except IdentityUnavailable:
+        return "retry", "identity_unavailable"
+    except PackageRefused as refused:
+        if refused.code == "replayed":
+            return "delivered", ""
+        return "refused", refused.code
+    return "delivered", ""
+
+
+def _send_over_http(partner: Partner, body: bytes) -> tuple[str, str]:
+    request = urllib.request.Request(  # noqa: S310 - the partner's http(s) base URL, checked
+        partner.base_url + PACKAGE_PATH,
+        data=body,
+        method="POST",
+        headers={"Content-Type": PACKAGE_MEDIA_TYPE},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=SEND_TIMEOUT_SECONDS) as response:  # noqa: S310
+            response.read(4096)
+        return "delivered", ""
+    except urllib.error.HTTPError as error:
+        code = _error_code(error)
+        if error.code == 409 and code == "replayed":
+            return "delivered", ""
+        if 400 <= error.code < 500 and error.code not in (408, 429):
+            return "refused", f"{error.code} {code}"
+        return "retry", f"{error.code} {code}"
+    except (urllib.error.URLError, OSError, TimeoutError) as error:
+        return "retry", f"unreachable: {type(error).__name__}"
+
+
+def _error_code(error: urllib.error.HTTPError) -> str:
+    try:
+        return str(json.loads(error.read(4096)).get("error", ""))[:100]
+    except (ValueError, AttributeError, OSError):
+        return ""

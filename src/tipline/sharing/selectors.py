@@ -1,0 +1,81 @@
+"""Reads for the case view and the partner pages. Texts open with the report's key."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tipline import vault
+from tipline.intake.conversation import OpenedReport
+
+from .models import BackMessage, ReceivedShare, Share
+
+
+@dataclass(frozen=True)
+class ShownBackMessage:
+    sent: bool
+    author: str
+    at: datetime
+    text: str
+    outcome: str
+    count: int | None
+
+
+def received_share_of(report_id: Any) -> ReceivedShare | None:
+    return (
+        ReceivedShare.objects.select_related("partner", "from_desk")
+        .filter(report_id=report_id)
+        .first()
+    )
+
+
+def shares_of(opened: OpenedReport) -> list[tuple[Share, dict[str, Any], list[ShownBackMessage]]]:
+    shown = []
+    for share in Share.objects.filter(report=opened.report).select_related(
+        "partner", "proposed_by", "approved_by"
+    ):
+        draft = json.loads(
+            vault.decrypt_text(
+                opened.report_key, bytes(share.draft), context=f"share/{share.id}/draft"
+            )
+        )
+        messages = _messages(
+            opened,
+            share.messages.select_related("author"),
+            bytes(share.share_private_key),
+            f"share/{share.id}",
+        )
+        shown.append((share, draft, messages))
+    return shown
+
+
+def received_view(
+    opened: OpenedReport, received: ReceivedShare
+) -> tuple[str, list[ShownBackMessage]]:
+    context = f"received-share/{received.report_id}"
+    key = bytes(received.share_private_key)
+    cover = vault.open_share_text(
+        opened.report_key, key, bytes(received.cover_note), context=context
+    )
+    return cover, _messages(opened, received.messages.select_related("author"), key, context)
+
+
+def _messages(
+    opened: OpenedReport, rows: Any, private_key: bytes, context: str
+) -> list[ShownBackMessage]:
+    result = []
+    for message in rows:
+        message: BackMessage
+        result.append(
+            ShownBackMessage(
+                sent=message.direction == "sent",
+                author=message.author.username if message.author else "",
+                at=message.at,
+                text=vault.open_share_text(
+                    opened.report_key, private_key, bytes(message.body), context=context
+                ),
+                outcome=message.get_outcome_kind_display() if message.outcome_kind else "",
+                count=message.outcome_count,
+            )
+        )
+    return result

@@ -1,0 +1,160 @@
+"""The staff pages of sharing: partners (administrators), sharing from a case, the case's
+sharing part, approving. Real sign-in, real forms."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from tipline.accounts.actions import create_staff
+from tipline.casework.tests.helpers import report_in
+from tipline.intake.models import Attachment, Report
+from tipline.sharing import outbox
+from tipline.sharing.models import Partner, ReceivedShare, Share, ShareState
+from tipline.sharing.tests.helpers import TwoDesks
+from tipline.sharing.tests.partner_kit import FakePartner
+from tipline.testing.fixtures import STRONG_PASSWORD, sign_in
+from tipline.testing.translations import catalogue_problems, untranslated_strings
+
+pytestmark = pytest.mark.django_db
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "sharing"
+
+
+@pytest.fixture
+def desks(files_dir: object) -> TwoDesks:
+    return TwoDesks()
+
+
+def signed_in(user: object, device: object, offset: int = 0) -> Client:
+    client = Client()
+    sign_in(client, user, device, step_offset=offset)
+    return client
+
+
+def test_every_word_on_the_sharing_pages_is_translatable_and_translated() -> None:
+    for template in TEMPLATES.glob("*.html"):
+        assert untranslated_strings(template) == [], template.name
+    for language in ("ur", "zh_Hans"):
+        assert catalogue_problems(language) == []
+
+
+def test_an_administrator_adds_a_partner_from_its_card_and_sees_both_fingerprints(
+    desks: TwoDesks,
+) -> None:
+    made = create_staff(
+        username="admin",
+        password=STRONG_PASSWORD,
+        role="administrator",
+        desks=[],
+        acting_user=None,
+    )
+    client = signed_in(made.user, made.device)
+    page = client.get("/staff/sharing/partners/")
+    assert page.status_code == 200
+    own = json.loads(client.get("/staff/sharing/partners/card.json").content)
+    assert own["tipline_partner_card"] == 1 and own["desks"] == [
+        {"slug": "customs", "name": "Narcotics desk"}
+    ]
+    other = FakePartner(known=False)
+    card = {
+        **own,
+        "name": "Border agency",
+        "signing_key": __import__("base64").b64encode(other.identity.signing_public_key).decode(),
+        "encryption_key": __import__("base64")
+        .b64encode(other.identity.encryption_public_key)
+        .decode(),
+    }
+    refused = client.post("/staff/sharing/partners/", {"card_text": json.dumps(card)})
+    assert refused.status_code == 400  # the fingerprint was not confirmed as compared
+    added = client.post(
+        "/staff/sharing/partners/",
+        {"card_text": json.dumps(card), "fingerprint_compared": "on"},
+    )
+    assert added.status_code == 302
+    partner = Partner.objects.get()
+    assert partner.name == "Border agency" and partner.paired_at is None
+    listing = client.get("/staff/sharing/partners/").content.decode()
+    assert "waiting for the partner to add us" in listing
+    bad = client.post(
+        "/staff/sharing/partners/", {"card_text": "{not json", "fingerprint_compared": "on"}
+    )
+    assert bad.status_code == 400 and "not JSON" in bad.content.decode()
+    assert client.post(f"/staff/sharing/partners/{partner.pk}/suspended/").status_code == 302
+    partner.refresh_from_db()
+    assert partner.state == "suspended"
+    analyst = signed_in(desks.sender.analyst, desks.sender.device, offset=1)
+    assert analyst.get("/staff/sharing/partners/").status_code == 403
+
+
+def test_an_analyst_shares_from_the_case_and_the_other_desk_sees_shared_by(
+    desks: TwoDesks,
+) -> None:
+    report, _ = report_in(desks.sender, description="Crates at the jetty", photo=True)
+    client = signed_in(desks.sender.analyst, desks.sender.device)
+    case = client.get("/staff/desk/narcotics/report/1/").content.decode()
+    assert "/staff/sharing/desk/narcotics/report/1/share/" in case
+    form = client.get("/staff/sharing/desk/narcotics/report/1/share/")
+    assert form.status_code == 200 and "Crates at the jetty" in form.content.decode()
+    attachment = Attachment.objects.get(report=report)
+    sent = client.post(
+        "/staff/sharing/desk/narcotics/report/1/share/",
+        {
+            "target": "local:customs",
+            "description": "Crates at the [redacted]",
+            "files": [str(attachment.id)],
+            "cover_note": "Tonight",
+        },
+    )
+    assert sent.status_code == 302, sent.content.decode()[:2000]
+    assert "Queued" in client.get("/staff/desk/narcotics/report/1/").content.decode()
+    outbox.deliver_due()
+    receiver = signed_in(desks.receiver.analyst, desks.receiver.device, offset=1)
+    shown = receiver.get("/staff/desk/customs/report/1/").content.decode()
+    assert "Shared by" in shown and "Tonight" in shown and "Crates at the [redacted]" in shown
+    assert ReceivedShare.objects.get().opened_at is not None
+    answer = receiver.post(
+        "/staff/sharing/desk/customs/report/1/back/",
+        {"text": "", "outcome_kind": "seizure", "outcome_count": "2"},
+    )
+    assert answer.status_code == 302
+    outbox.deliver_due()
+    page = client.get("/staff/desk/narcotics/report/1/").content.decode()
+    assert "Seizures: 2 (through partner)" in page and "Answered" in page
+
+
+def test_bad_share_forms_get_a_clear_answer(desks: TwoDesks) -> None:
+    report_in(desks.sender, description="x")
+    client = signed_in(desks.sender.analyst, desks.sender.device)
+    for data in [{"target": "9999:nowhere"}, {"target": "local:narcotics"}, {}]:
+        response = client.post("/staff/sharing/desk/narcotics/report/1/share/", data)
+        assert response.status_code == 400
+    assert not Share.objects.exists()
+    assert client.get("/staff/sharing/desk/narcotics/report/1/back/").status_code == 405
+
+
+def test_a_supervisor_approves_on_the_case_page(desks: TwoDesks) -> None:
+    from tipline.sharing.models import DeskSharing
+
+    DeskSharing.objects.create(desk=desks.sender.desk, requires_approval=True)
+    report_in(desks.sender, description="four eyes")
+    client = signed_in(desks.sender.analyst, desks.sender.device)
+    client.post(
+        "/staff/sharing/desk/narcotics/report/1/share/",
+        {"target": "local:customs", "description": "four eyes"},
+    )
+    share = Share.objects.get()
+    assert share.state == ShareState.AWAITING_APPROVAL
+    assert client.post(f"/staff/sharing/share/{share.id}/approve/").status_code == 403
+    from tipline.accounts.models import StaffUser
+
+    supervisor = StaffUser.objects.get(username="supervisor-narcotics")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    boss = signed_in(supervisor, TOTPDevice.objects.get(user=supervisor), offset=1)
+    assert "Approve and send" in boss.get("/staff/desk/narcotics/report/1/").content.decode()
+    assert boss.post(f"/staff/sharing/share/{share.id}/approve/").status_code == 302
+    share.refresh_from_db()
+    assert share.state == ShareState.QUEUED and share.approved_by == supervisor
+    outbox.deliver_due()
+    assert Report.objects.filter(desk=desks.receiver.desk).count() == 1

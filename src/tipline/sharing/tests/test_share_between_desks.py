@@ -1,0 +1,141 @@
+"""Sharing between two desks of one installation: the whole flow without the network."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from tipline.audit.models import AuditEvent
+from tipline.casework.tests.helpers import report_in
+from tipline.intake import conversation
+from tipline.intake.attachments import read_attachment
+from tipline.intake.models import Attachment, Report
+from tipline.outcomes.models import Outcome
+from tipline.sharing import actions, outbox, selectors
+from tipline.sharing.models import (
+    BackMessage,
+    DeskSharing,
+    OutboxPackage,
+    ReceivedShare,
+    Share,
+    ShareState,
+)
+from tipline.sharing.tests.helpers import TwoDesks
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desks(files_dir: object) -> TwoDesks:
+    return TwoDesks()
+
+
+def share_a_report(desks: TwoDesks, **draft: object) -> tuple[Report, Share]:
+    report, _ = report_in(desks.sender, description="Crates at the jetty", photo=True)
+    opened = desks.open_as_sender(report)
+    files = list(Attachment.objects.filter(report=report).values_list("id", flat=True))
+    share = actions.propose_share(
+        opened,
+        user=desks.sender.analyst,
+        partner=None,
+        desk_slug="customs",
+        draft=actions.ShareDraft(
+            description=str(draft.get("description", "Crates at the [redacted] jetty")),
+            notes=["Where: north side"],
+            attachment_ids=files,
+            cover_note="Please look at the boat tonight",
+        ),
+    )
+    return report, share
+
+
+def test_a_shared_report_is_filed_on_the_other_desk_sealed_to_its_recipients(
+    desks: TwoDesks,
+) -> None:
+    original, share = share_a_report(desks)
+    assert outbox.deliver_due() == 1
+    filed = Report.objects.get(desk=desks.receiver.desk)
+    opened = desks.open_as_receiver(filed)
+    content = conversation.read_content(opened)
+    assert "Crates at the [redacted] jetty" in content["description"]
+    assert "north side" in content["description"]
+    attachment = Attachment.objects.get(report=filed)
+    assert read_attachment(opened.report_key, filed.id, attachment.id)[:2] == b"\xff\xd8"
+    # Only the receiving desk's recipients hold the new key; the sender's analyst does not.
+    assert list(filed.seals.values_list("staff", flat=True)) == [desks.receiver.analyst.pk]
+    received = ReceivedShare.objects.get(report=filed)
+    assert received.from_desk == desks.sender.desk
+    cover, _ = selectors.received_view(opened, received)
+    assert cover == "Please look at the boat tonight"
+    assert filed.id != original.id and filed.receipt_lookup != original.receipt_lookup
+    share.refresh_from_db()
+    assert share.state == ShareState.DELIVERED
+    assert AuditEvent.objects.filter(action="share.received", desk=desks.receiver.desk).exists()
+    assert AuditEvent.objects.filter(action="share.sent", desk=desks.sender.desk).exists()
+
+
+def test_a_retried_package_lands_once(desks: TwoDesks) -> None:
+    share_a_report(desks)
+    package = OutboxPackage.objects.get(kind="share")
+    assert outbox.deliver(package.id) == "delivered"
+    # As if the sender crashed after the partner filed it, before it noted the delivery.
+    OutboxPackage.objects.filter(pk=package.pk).update(state="waiting")
+    assert outbox.deliver(package.id) == "delivered"
+    assert Report.objects.filter(desk=desks.receiver.desk).count() == 1
+
+
+def test_opened_answered_and_outcomes_flow_back_to_the_sender(desks: TwoDesks) -> None:
+    original, share = share_a_report(desks)
+    outbox.deliver_due()
+    filed = Report.objects.get(desk=desks.receiver.desk)
+    received = ReceivedShare.objects.get(report=filed)
+    actions.note_opened(received, user=desks.receiver.analyst)
+    outbox.deliver_due()
+    share.refresh_from_db()
+    assert share.state == ShareState.OPENED and share.opened_at is not None
+
+    opened_there = desks.open_as_receiver(filed)
+    actions.write_back(opened_there, user=desks.receiver.analyst, text="We stopped the boat")
+    actions.write_back(
+        opened_there,
+        user=desks.receiver.analyst,
+        text="",
+        outcome_kind="arrest",
+        outcome_count=3,
+    )
+    outbox.deliver_due()
+    share.refresh_from_db()
+    assert share.state == ShareState.ANSWERED
+    shown = selectors.shares_of(desks.open_as_sender(original))
+    (_, _, messages) = shown[0]
+    assert [(m.text, m.outcome, m.count) for m in messages] == [
+        ("We stopped the boat", "", None),
+        ("", "Arrests", 3),
+    ]
+    assert BackMessage.objects.filter(share=share, direction="received").count() == 2
+    assert AuditEvent.objects.filter(action="share.outcome_received").count() == 1
+    # The outcome counts in the sender's statistics, marked "through partner".
+    counted = Outcome.objects.get(report=original)
+    assert (counted.kind, counted.count, counted.through_partner) == ("arrests", 3, True)
+
+
+def test_a_desk_asking_for_four_eyes_holds_the_share_until_a_supervisor_approves(
+    desks: TwoDesks,
+) -> None:
+    DeskSharing.objects.create(desk=desks.sender.desk, requires_approval=True)
+    _, share = share_a_report(desks)
+    assert share.state == ShareState.AWAITING_APPROVAL
+    assert outbox.deliver_due() == 0 and not OutboxPackage.objects.filter(kind="share").exists()
+    with pytest.raises(PermissionDenied):
+        actions.approve_share(share, user=desks.sender.analyst)
+    actions.approve_share(share, user=desks.supervisor)
+    assert outbox.deliver_due() == 1
+    share.refresh_from_db()
+    assert share.state == ShareState.DELIVERED and share.approved_by == desks.supervisor
+
+
+def test_a_desk_that_accepts_no_shares_cannot_be_chosen(desks: TwoDesks) -> None:
+    from django.core.exceptions import ValidationError
+
+    DeskSharing.objects.filter(desk=desks.receiver.desk).update(accepts_shares=False)
+    with pytest.raises(ValidationError):
+        share_a_report(desks)
+    assert not Share.objects.exists()

@@ -1,0 +1,156 @@
+"""Two installations on loopback exchange cards, share a report with an attachment, answer
+back and report an outcome; a share queued while the partner is down (and the sender killed
+mid-way) arrives exactly once after restart. On SQLite, and on PostgreSQL when
+TIPLINE_TEST_DATABASE_URL is set."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tipline.intake.tests.samples import jpeg_with_gps
+from tipline.sharing.tests.two_installations import (
+    Installation,
+    pair,
+    staff_code,
+    wait_for,
+)
+from tipline.testing.reporter_client import Reporter
+
+SHARE = """
+report = Report.objects.order_by("-received_at").first()
+opened = conversation.open_as_staff(report, user, key)
+share = actions.propose_share(
+    opened, user=user, partner=Partner.objects.get(), desk_slug="customs",
+    draft=actions.ShareDraft(
+        description={description!r},
+        attachment_ids=list(Attachment.objects.filter(report=report).values_list("id", flat=True)),
+        cover_note="Boat leaves tonight",
+    ),
+)
+print(share.id)
+"""
+
+
+def databases(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    url = os.environ.get("TIPLINE_TEST_DATABASE_URL", "")
+    if not url or not url.startswith("postgres"):
+        yield "", ""
+        return
+    import psycopg
+
+    base, _, _ = url.rpartition("/")
+    names = [f"tipline_pair_{os.getpid()}_{i}" for i in (1, 2)]
+    with psycopg.connect(url, autocommit=True) as connection:
+        for name in names:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{names[0]}", f"{base}/{names[1]}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as connection:
+            for name in names:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def installations(tmp_path: Path) -> Iterator[tuple[Installation, Installation]]:
+    for url_a, url_b in databases(tmp_path):
+        a = Installation(tmp_path / "a", "Agency A", "narcotics", url_a)
+        b = Installation(tmp_path / "b", "Agency B", "customs", url_b)
+        b.run("desksharing", "customs", "--accept")
+        try:
+            a.start()
+            b.start()
+            pair(a, b, tmp_path)
+            yield a, b
+        finally:
+            a.close()
+            b.close()
+
+
+def count(installation: Installation, expression: str) -> int:
+    code = "from tipline.sharing.models import *\nfrom tipline.intake.models import *\n"
+    return int(installation.python(code + f"print({expression})").strip().splitlines()[-1])
+
+
+def send_report(a: Installation, marker: str) -> str:
+    status, receipt, _ = Reporter(a.port, "/en/report/narcotics/drug-trafficking/").submit(
+        f"Crates at the jetty {marker}", photo=jpeg_with_gps()
+    )
+    assert status == 200 and receipt
+    return receipt
+
+
+@pytest.mark.slow
+def test_two_installations_share_a_report_and_work_it_together(
+    installations: tuple[Installation, Installation],
+) -> None:
+    a, b = installations
+    wait_for(lambda: count(a, "Partner.objects.filter(paired_at__isnull=False).count()") == 1)
+    wait_for(lambda: count(b, "Partner.objects.filter(paired_at__isnull=False).count()") == 1)
+    receipt = send_report(a, "SHARED-MARKER-1")
+    a.python(staff_code(a, SHARE.format(description="Crates at the jetty [redacted]")))
+    wait_for(lambda: count(b, "ReceivedShare.objects.count()") == 1)
+    shown = b.python(
+        staff_code(
+            b,
+            """
+report = ReceivedShare.objects.get().report
+opened = conversation.open_as_staff(report, user, key)
+print(conversation.read_content(opened)["description"])
+print(Attachment.objects.filter(report=report).count())
+actions.note_opened(ReceivedShare.objects.get(), user=user)
+actions.write_back(opened, user=user, text="We will board it")
+actions.write_back(opened, user=user, text="", outcome_kind="seizure", outcome_count=1)
+""",
+        )
+    )
+    assert "Crates at the jetty [redacted]" in shown and "\n1\n" in shown
+    wait_for(lambda: count(a, "Share.objects.filter(state='answered').count()") == 1)
+    wait_for(lambda: count(a, "BackMessage.objects.filter(direction='received').count()") == 2)
+    back = a.python(
+        staff_code(
+            a,
+            """
+share = Share.objects.get()
+opened = conversation.open_as_staff(share.report, user, key)
+for message in selectors.shares_of(opened)[0][2]:
+    print(message.text, message.outcome, message.count)
+print(share.opened_at is not None)
+""",
+        )
+    )
+    assert "We will board it" in back and "Seizures 1" in back and "True" in back
+    # The sender's database and files hold no plaintext of the shared report, nor the
+    # receiver's; the reporter's receipt exists only at the sender.
+    for folder in (a.folder, b.folder):
+        for path in folder.rglob("*"):
+            if path.is_file() and path.suffix != ".log":
+                data = path.read_bytes()
+                assert b"SHARED-MARKER-1" not in data and b"We will board it" not in data, path
+                assert b"Crates at the jetty" not in data and b"Boat leaves" not in data, path
+                if folder == b.folder:
+                    for form in (receipt, receipt.replace(" ", "")):
+                        assert form.encode() not in data, path
+    assert count(b, "Report.objects.filter(receipt_lookup__startswith='shared-').count()") == 1
+
+
+@pytest.mark.slow
+def test_a_share_queued_while_the_partner_is_down_arrives_exactly_once(
+    installations: tuple[Installation, Installation],
+) -> None:
+    a, b = installations
+    wait_for(lambda: count(a, "Partner.objects.filter(paired_at__isnull=False).count()") == 1)
+    send_report(a, "DOWN-MARKER")
+    b.stop()
+    a.python(staff_code(a, SHARE.format(description="while the partner was down")))
+    wait_for(
+        lambda: count(a, "OutboxPackage.objects.filter(kind='share', attempts__gte=2).count()") == 1
+    )
+    a.kill_schedule()  # the sender dies (SIGKILL) with the package still queued
+    b.start()
+    a.start_schedule()
+    wait_for(lambda: count(a, "Share.objects.filter(state='delivered').count()") == 1)
+    assert count(b, "ReceivedShare.objects.count()") == 1
+    assert count(b, "Report.objects.count()") == 1
