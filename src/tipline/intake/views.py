@@ -16,7 +16,7 @@ from tipline.audit.actions import record
 from tipline.desks.models import Desk
 from tipline.web.middleware import csrf_protect
 
-from . import conversation, receipts, submission, timings
+from . import conversation, isolation, receipts, submission, timings
 from .attachments import AttachmentRefused
 from .categories import active_categories
 from .forms import MessageForm, ReceiptForm, ReportForm
@@ -253,6 +253,7 @@ def _form_page(
             "form": form,
             "file_problem": file_problem,
             "file_name": file_name,
+            "office_cleaned": isolation.mat2_status().available,
         },
         status=status or (400 if file_problem else 200),
     )

@@ -24,7 +24,7 @@ Handler = Callable[[HttpRequest], HttpResponse]
 logger = logging.getLogger(__name__)
 
 # POSTs to these paths (after the language prefix) derive a receipt or unwrap a key.
-EXPENSIVE_SUFFIXES = ("/receipt/", "/receipt/message/")
+EXPENSIVE_SUFFIXES = ("/receipt/", "/receipt/message/", "/receipt/file/")
 EXPENSIVE_PREFIXES = ("/staff/signin/", "/staff/recover/", "/staff/invitation/")
 RETRY_AFTER_SECONDS = 10
 
