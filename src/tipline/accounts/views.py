@@ -12,13 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django_otp import login as otp_login
 
 from tipline import vault
 from tipline.audit.actions import record
 
-from . import actions, session_keys, signin, staff_keys
+from . import actions, security_keys, session_keys, signin, staff_keys
 from .forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -138,7 +139,13 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     enrolling = signin.confirmed_device(user) is None
     form = CodeForm(request.POST or None)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    keys = security_keys.keys_of(user)
+    key_only = bool(keys) and security_keys.key_required(user)
+    if request.method == "POST" and key_only:
+        form.is_valid()
+        form.add_error("code", gettext("Your account must sign in with its security key."))
+        status = 400
+    elif request.method == "POST" and form.is_valid():
         try:
             device = signin.check_code(user, form.cleaned_data["code"], enrolling=enrolling)
         except signin.AccountLocked as locked:
@@ -168,7 +175,13 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             "code", "That code did not match, or was used already. Wait for the next one."
         )
         status = 400
-    context: dict[str, object] = {"form": form, "enrolling": enrolling, "user": user}
+    context: dict[str, object] = {
+        "form": form,
+        "enrolling": enrolling,
+        "user": user,
+        "security_keys": keys,
+        "key_only": key_only,
+    }
     if enrolling:
         device = signin.device_to_enrol(user)
         context["qr_svg"] = _qr_svg(str(device.config_url))

@@ -44,6 +44,8 @@ class Desk(models.Model):
     )
     # Whether e-mails to staff say which category a new report is in (they never say more).
     notifications_name_category = models.BooleanField(default=True)
+    # The desk's staff must sign in with a security key (WebAuthn); TOTP alone is refused.
+    staff_need_security_key = models.BooleanField(default=False)
     # The last human-friendly report number given out; raised by the database itself
     # (UPDATE ... SET n = n + 1), never read-then-increment in Python.
     last_report_number = models.PositiveIntegerField(default=0, editable=False)
