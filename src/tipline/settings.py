@@ -31,7 +31,7 @@ HTTPS = env.flag("TIPLINE_HTTPS")
 WEB_WORKERS = env.integer("TIPLINE_WEB_WORKERS", 1, minimum=1)
 WEB_THREADS = env.integer("TIPLINE_WEB_THREADS", 64, minimum=1)
 # Requests that cost an Argon2id derivation, run at once per process, and how long one may
-# wait for a slot before it is answered 503 (see tipline.web.admission). More threads than
+# wait for a slot before it is answered 503 (see tipline.throttling.gate). More threads than
 # slots, so that a surge reaches the gate and is answered instead of queueing in the socket.
 # Default: one derivation per core across all workers (Argon2id fills 64 MiB and is bound
 # by memory bandwidth; bench/vault.py measured 4 at once on 2 cores slower than 2).
@@ -67,7 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tipline.web.middleware.forget_client_identity",
-    "tipline.web.admission.AdmissionControl",
+    "tipline.throttling.gate.AdmissionControl",
     "django.middleware.security.SecurityMiddleware",
     "tipline.web.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",

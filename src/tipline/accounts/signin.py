@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tipline import vault
 from tipline.audit.actions import record
-from tipline.web.throttle import Throttle
+from tipline.throttling.throttle import Throttle
 
 from .models import StaffUser
 

@@ -9,6 +9,6 @@ limit is set to bear legitimate typos from many people at once; the global limit
 CPU a flood of guesses can take.
 """
 
-from tipline.web.throttle import Throttle
+from tipline.throttling.throttle import Throttle
 
 WRONG_RECEIPTS = Throttle(per_bucket=10, overall=300, window_seconds=600)

@@ -133,3 +133,14 @@ def sign_in(client: object, user: object, device: object, *, step_offset: int = 
     response = client.post("/staff/signin/code/", {"code": code})  # type: ignore[attr-defined]
     assert response.status_code == 302, response.content[:800]
     return response
+
+
+@pytest.fixture
+def axe_page(browser: object) -> Iterator[object]:
+    """A phone-sized page whose context lets axe-core's script run (see testing.accessibility).
+
+    The pages under test still run none of their own: their CSP forbids it.
+    """
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    yield context.new_page()
+    context.close()

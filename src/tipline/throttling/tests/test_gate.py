@@ -5,8 +5,8 @@ from django.test import Client
 
 from tipline.intake.models import Report
 from tipline.testing.fixtures import DeskWithRecipient
-from tipline.web import admission
-from tipline.web.admission import Gate, is_expensive
+from tipline.throttling import gate as admission
+from tipline.throttling.gate import Gate, is_expensive
 
 
 @pytest.mark.parametrize(

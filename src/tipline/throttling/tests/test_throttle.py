@@ -2,7 +2,7 @@
 
 import time
 
-from tipline.web.throttle import Throttle
+from tipline.throttling.throttle import Throttle
 
 
 def test_a_bucket_is_held_back_after_its_limit_and_others_are_not() -> None:
