@@ -78,7 +78,7 @@ def detect_type(head: bytes) -> str | None:
 def is_cleanable(media_type: str | None) -> bool:
     if media_type in _IMAGE_TYPES or media_type == "application/pdf":
         return True
-    return media_type in MAT2_TYPES and isolation.mat2_status().available
+    return media_type in MAT2_TYPES and isolation.mat2_usable()
 
 
 def clean(data: bytes, media_type: str | None) -> tuple[bytes, str]:

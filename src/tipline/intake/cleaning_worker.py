@@ -1,13 +1,18 @@
 """The cleaning process (see `isolation`): limits itself, cleans one file, answers, ends.
 
-It imports no Django and nothing of the server's state: only the cleaners.
+Forked from a fork server that has already imported the cleaners (no interpreter start and
+no imports per file), it imports no Django and shares nothing with the web server but a
+pipe. Answers are bytes and JSON, never pickles: a child whose parser was exploited must
+not be able to run code in the server through its answer.
 """
 
-import argparse
 import json
+import os
 import resource
-import sys
+from multiprocessing.connection import Connection
 from pathlib import Path
+
+from tipline.intake import cleaning  # preloaded in the fork server: Pillow, pikepdf
 
 
 def _limit(memory_mb: int, cpu_seconds: int) -> None:
@@ -22,35 +27,31 @@ def _limit(memory_mb: int, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (memory, memory))
 
 
-def _answer(outcome: str, media_type: str = "", detail: str = "", body: bytes = b"") -> None:
-    header = {"outcome": outcome, "type": media_type, "detail": detail[:200]}
-    sys.stdout.buffer.write(json.dumps(header).encode() + b"\n" + body)
-    sys.stdout.buffer.flush()
+def _answer(connection: Connection, outcome: str, media_type: str = "", detail: str = "") -> None:
+    # Peak resident memory of this process and of what it started (ffmpeg), for bench/.
+    peak_kb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
+    header = {"outcome": outcome, "type": media_type, "detail": detail[:200], "peak_kb": peak_kb}
+    connection.send_bytes(json.dumps(header).encode())
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scratch", required=True, type=Path)
-    parser.add_argument("--memory-mb", required=True, type=int)
-    parser.add_argument("--cpu-seconds", required=True, type=int)
-    arguments = parser.parse_args()
-    _limit(arguments.memory_mb, arguments.cpu_seconds)
-
-    from tipline.intake import cleaning  # after the limits: importing parsers costs memory
-
-    header = json.loads(sys.stdin.buffer.readline())
-    data = sys.stdin.buffer.read()
+def run(
+    connection: Connection, scratch: str, memory_mb: int, cpu_seconds: int, media_type: str
+) -> None:
+    """Receive one file on `connection`, send back a JSON header and the cleaned file."""
+    os.setsid()  # a process group of its own: the parent kills it and ffmpeg together
+    _limit(memory_mb, cpu_seconds)
+    data = connection.recv_bytes()
     try:
-        cleaned, media_type = cleaning.clean_here(data, str(header["type"]), arguments.scratch)
+        cleaned, cleaned_type = cleaning.clean_here(data, media_type, Path(scratch))
     except cleaning.CannotClean as error:
-        _answer("uncleanable", detail=str(error))
-        return 0
+        _answer(connection, "uncleanable", detail=str(error))
+        return
     except (cleaning.UnreadableFile, MemoryError, RecursionError) as error:
-        _answer("unreadable", detail=f"{type(error).__name__}: {error}")
-        return 0
-    _answer("cleaned", media_type, body=cleaned)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        _answer(connection, "unreadable", detail=f"{type(error).__name__}: {error}")
+        return
+    del data
+    _answer(connection, "cleaned", cleaned_type)
+    connection.send_bytes(cleaned)

@@ -2,31 +2,35 @@
 
 A hostile file (a ZIP bomb, a video that sends ffmpeg into a loop, a PDF that makes a
 parser allocate without end) must not hang or exhaust the web server. So every cleaning
-runs in a child process (`python -m tipline.intake.cleaning_worker`) that limits itself
-before it reads a byte: address space (`RLIMIT_AS`, also for ffmpeg, which it starts),
-CPU seconds, and no core files. The parent kills the child's whole process group when the
-wall-clock limit passes, and removes the child's scratch folder whatever happened.
+runs in a child process (`cleaning_worker.run`, forked from a fork server) that limits
+itself before it reads a byte: address space (`RLIMIT_AS`, also for ffmpeg, which it
+starts), CPU seconds, file size, no core files. The parent kills the child's whole process
+group when the wall-clock limit passes, and removes its scratch folder whatever happened.
 
 The file goes to the child through a pipe, and comes back the same way. Where a parser
 needs a file name (mat2), the child writes it into a private folder on a memory-backed file
 system (`/dev/shm` by default), so no plaintext reaches a disk.
 
-Protocol: the child reads one line of JSON ({"type": ...}) and then the file, and answers
-with one line of JSON ({"outcome": "cleaned" | "uncleanable" | "unreadable", "type": ...})
-followed, when cleaned, by the cleaned file.
+Protocol: the parent sends the file; the child answers with a JSON header ({"outcome":
+"cleaned" | "uncleanable" | "unreadable", "type": ...}) and, when cleaned, the file.
 """
 
 import contextlib
 import functools
+import importlib.util
 import json
 import logging
+import multiprocessing
+import multiprocessing.process
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -71,65 +75,80 @@ def scratch_root(limits: Limits) -> str | None:
     return "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - memory-backed
 
 
-def clean_in_child(data: bytes, media_type: str, limits: Limits | None = None) -> tuple[bytes, str]:
-    """The cleaned file and its type, from a limited child process; `CleaningFailed` else."""
+# Children are forked from a fork server started once per process, single-threaded, with
+# the cleaners already imported: a fresh, limited process per file without the cost of
+# starting an interpreter (the web server's threads are never forked).
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload([WORKER_MODULE])
+
+
+def start_fork_server() -> None:
+    """Start this process's fork server now rather than on the first file (web workers):
+    one empty round trip, so that its imports are done before the first request."""
+    try:
+        clean_in_child(b"", "application/x-empty", Limits())
+    except CleaningFailed:
+        pass  # expected: nothing cleans an empty file of no type
+    except OSError as error:  # cleaning will try again, and fail clearly, file by file
+        logger.warning("the cleaning fork server did not start: %s", error)
+
+
+def clean_in_child(
+    data: bytes,
+    media_type: str,
+    limits: Limits | None = None,
+    measured: dict[str, float] | None = None,
+) -> tuple[bytes, str]:
+    """The cleaned file and its type, from a limited child process; `CleaningFailed` else.
+    `measured` receives the child's peak memory in MB (for benchmarks)."""
+    from . import cleaning_worker
+
     limits = limits or configured_limits()
     scratch = tempfile.mkdtemp(prefix="tipline-clean-", dir=scratch_root(limits))
-    try:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [
-                sys.executable,
-                "-m",
-                WORKER_MODULE,
-                "--scratch",
-                scratch,
-                "--memory-mb",
-                str(limits.memory_mb),
-                "--cpu-seconds",
-                str(limits.seconds),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # its own process group: ffmpeg dies with it
-            env=_child_environment(),
-        )
-        header = json.dumps({"type": media_type}).encode() + b"\n"
-        try:
-            output, errors = process.communicate(header + data, timeout=limits.seconds)
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            raise CleaningFailed("unreadable", "time limit") from None
-        finally:
-            _kill_group(process)  # whatever it left running (an orphaned ffmpeg)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return _parse_answer(process.returncode, output, errors)
-
-
-def _parse_answer(returncode: int, output: bytes, errors: bytes) -> tuple[bytes, str]:
-    first_line, _, body = output.partition(b"\n")
-    try:
-        answer = json.loads(first_line) if first_line else {}
-    except ValueError:
-        answer = {}
-    outcome = answer.get("outcome") if isinstance(answer, dict) else None
-    if returncode == 0 and outcome == "cleaned":
-        return body, str(answer["type"])
-    if outcome == "uncleanable":
-        raise CleaningFailed("uncleanable", str(answer.get("detail", "")))
-    # A crash, a killed child (memory, CPU) or a file the parsers refused: never the file's
-    # content in the log, only what went wrong.
-    logger.info(
-        "cleaning failed (exit %s): %s", returncode, errors.decode("utf-8", "replace")[-300:]
+    ours, theirs = _CONTEXT.Pipe()
+    process = _CONTEXT.Process(
+        target=cleaning_worker.run,
+        args=(theirs, scratch, limits.memory_mb, limits.seconds, media_type),
+        daemon=True,
     )
-    raise CleaningFailed("unreadable", str(answer.get("detail", f"exit {returncode}")))
+    try:
+        process.start()
+        theirs.close()
+        deadline = time.monotonic() + limits.seconds
+        try:
+            ours.send_bytes(data)
+            header = _receive(ours, deadline)
+            answer = json.loads(header)
+            outcome = answer.get("outcome") if isinstance(answer, dict) else None
+            if measured is not None and outcome:
+                measured["peak_mb"] = float(answer.get("peak_kb", 0)) / 1024
+            if outcome == "cleaned":
+                return _receive(ours, deadline), str(answer["type"])
+        except (OSError, EOFError, ValueError, TypeError, KeyError) as error:
+            # The child died (memory or CPU limit, a crash) or answered nonsense.
+            raise CleaningFailed("unreadable", f"{type(error).__name__}") from None
+        if outcome == "uncleanable":
+            raise CleaningFailed("uncleanable", str(answer.get("detail", "")))
+        logger.info("cleaning refused a file: %s", str(answer.get("detail", ""))[:200])
+        raise CleaningFailed("unreadable", str(answer.get("detail", "")))
+    finally:
+        _kill_group(process)  # not yet reaped, so its group id cannot have been reused
+        ours.close()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+def _receive(connection: Connection, deadline: float) -> bytes:
+    if not connection.poll(max(0.0, deadline - time.monotonic())):
+        raise CleaningFailed("unreadable", "time limit")
+    return connection.recv_bytes()
+
+
+def _kill_group(process: multiprocessing.process.BaseProcess) -> None:
+    if process.pid is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
+            os.killpg(process.pid, signal.SIGKILL)
+        process.join()
+    process.close()
 
 
 def _child_environment() -> dict[str, str]:
@@ -140,6 +159,18 @@ def _child_environment() -> dict[str, str]:
     return environment
 
 
+def mat2_usable() -> bool:
+    """Whether mat2, PyGObject and ffmpeg are installed: a cheap look (no import, nothing
+    started) for request paths. Should they be installed but broken, the cleaning process
+    fails to import them and the file follows the desk's rule, as without them; the
+    administrator's System page runs the real check (`mat2_status`)."""
+    return (
+        importlib.util.find_spec("libmat2") is not None
+        and importlib.util.find_spec("gi") is not None
+        and shutil.which("ffmpeg") is not None
+    )
+
+
 @dataclass(frozen=True)
 class Mat2Status:
     available: bool
@@ -148,8 +179,9 @@ class Mat2Status:
 
 @functools.cache
 def mat2_status() -> Mat2Status:
-    """Whether mat2 (and ffmpeg, which it needs for audio and video) works here. Checked once
-    per process, in a child like the cleaning itself, so the server never imports it."""
+    """Whether mat2 (and ffmpeg, which it needs for audio and video) works here, with the
+    reason when not: imported for real, once per process, in a child (the server never
+    imports it). For the System page; request paths use `mat2_usable`."""
     probe = (
         "import importlib.metadata, shutil, sys\n"
         "from libmat2 import parser_factory\n"

@@ -253,7 +253,7 @@ def _form_page(
             "form": form,
             "file_problem": file_problem,
             "file_name": file_name,
-            "office_cleaned": isolation.mat2_status().available,
+            "office_cleaned": isolation.mat2_usable(),
         },
         status=status or (400 if file_problem else 200),
     )

@@ -1,8 +1,9 @@
 """A machine where mat2 cannot be installed: Tipline still works, the administrator's system
 page says what is missing, and office files follow the desk's rule for uncleanable files.
 
-mat2 is hidden for real: the cleaning process is started with a folder first on its
-PYTHONPATH that holds a `libmat2` which cannot be imported."""
+What is missing is missing for real: ffmpeg is taken off PATH (what request paths look at),
+or the System page's check runs with a folder first on PYTHONPATH holding a `libmat2` that
+cannot be imported."""
 
 import io
 import zipfile
@@ -32,10 +33,14 @@ def _office_document() -> bytes:
 
 @pytest.fixture
 def without_mat2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """ffmpeg gone from PATH, and libmat2 unimportable for the System page's check."""
     shadow = tmp_path / "shadow" / "libmat2"
     shadow.mkdir(parents=True)
     (shadow / "__init__.py").write_text("raise ImportError('libmat2 is not installed')\n")
     monkeypatch.setenv("PYTHONPATH", str(shadow.parent))
+    bin_without_ffmpeg = tmp_path / "bin"
+    bin_without_ffmpeg.mkdir()
+    monkeypatch.setenv("PATH", str(bin_without_ffmpeg))
     isolation.mat2_status.cache_clear()
     yield
     isolation.mat2_status.cache_clear()
@@ -51,7 +56,7 @@ def with_mat2_status_fresh() -> Iterator[None]:
 def test_office_files_cannot_be_cleaned_and_a_refusing_desk_says_so(
     client: Client, desk_with_recipient: DeskWithRecipient, files_dir: Path, without_mat2: None
 ) -> None:
-    assert not isolation.mat2_status().available
+    assert not isolation.mat2_usable()
     assert not cleaning.is_cleanable("application/zip")
     category = desk_with_recipient.desk.categories.get(slug="drug-trafficking")
     form = client.get(f"/en/report/narcotics/{category.slug}/").content.decode()
