@@ -170,4 +170,5 @@ def test_register_sign_in_clone_wrong_key_and_removal(
     sign_out(page)
     password_step(page, base, setup)
     assert page.locator("#security-key-signin").count() == 0
+    page.goto("about:blank")
     context.close()
