@@ -132,7 +132,7 @@ def clean_in_child(
         logger.info("cleaning refused a file: %s", str(answer.get("detail", ""))[:200])
         raise CleaningFailed("unreadable", str(answer.get("detail", "")))
     finally:
-        _kill_group(process)  # not yet reaped, so its group id cannot have been reused
+        _kill_group(process)
         ours.close()
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -144,9 +144,15 @@ def _receive(connection: Connection, deadline: float) -> bytes:
 
 
 def _kill_group(process: multiprocessing.process.BaseProcess) -> None:
+    """Kill the child's process group (ffmpeg with it) while the child still runs.
+
+    The fork server, not this process, reaps the child, so once it is known dead its pid
+    (and group id) may be reused: the group is killed only while the child is not known to
+    have ended. A child that ended normally has waited for ffmpeg already."""
     if process.pid is not None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
-            os.killpg(process.pid, signal.SIGKILL)
+        if process.exitcode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):  # just ended
+                os.killpg(process.pid, signal.SIGKILL)
         process.join()
     process.close()
 
