@@ -195,6 +195,12 @@ if HTTPS:
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
+# Attachments are cleaned in a separate process (tipline.intake.isolation) with these limits,
+# in a private folder on a memory-backed file system.
+CLEANING_SECONDS = env.integer("TIPLINE_CLEANING_SECONDS", 120, minimum=1)
+CLEANING_MEMORY_MB = env.integer("TIPLINE_CLEANING_MEMORY_MB", 1536, minimum=256)
+CLEANING_SCRATCH_DIR = env.text("TIPLINE_CLEANING_SCRATCH_DIR", "")
+
 # Uploads never go through memory whole; limits per desk come with the reporter side.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tipline.audit.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .actions import reset_staff
-from .models import Invitation, Role, StaffUser
+from .models import Invitation, Role, SignInPolicy, StaffUser
 
 # django-otp's admin shows each device's TOTP secret: a secret is shown once, at enrolment,
 # to its owner, and never again to anyone. A lost authenticator is replaced by a reset.
@@ -87,3 +87,17 @@ class InvitationAdmin(ReadOnlyAdmin):
     list_display = ["username", "role", "created_at", "expires_at", "used_at"]
     fields = ["username", "role", "created_by", "created_at", "expires_at", "used_at"]
     readonly_fields = fields
+
+
+@admin.register(SignInPolicy)
+class SignInPolicyAdmin(AuditedAdmin):
+    """One row: whether administrators must use a security key. A desk's staff are required
+    to in the desk's own settings."""
+
+    fields = ["administrators_need_security_key"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not SignInPolicy.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from tipline import vault
 
@@ -94,3 +95,40 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation for {self.username}"
+
+
+class SecurityKey(Device):
+    """A WebAuthn credential (security key or passkey): a second factor beside TOTP.
+
+    A django-otp device, so that signing in with it marks the session verified like a TOTP
+    code does (`otp_login`). It verifies no typed token: `security_keys` checks assertions.
+    Nothing here is secret: the public key, the credential id and the signature counter,
+    which must grow with every use (a smaller one means a cloned key)."""
+
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url
+    public_key = models.BinaryField()
+    sign_count = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def verify_token(self, token: Any) -> bool:
+        return False  # never accepts a typed code
+
+
+class SignInPolicy(models.Model):
+    """The installation's sign-in rules (one row, chosen by an administrator)."""
+
+    administrators_need_security_key = models.BooleanField(
+        default=False,
+        help_text="Administrators must sign in with a security key (TOTP is not enough).",
+    )
+
+    class Meta:
+        verbose_name_plural = "sign-in policy"
+
+    def __str__(self) -> str:
+        return "sign-in policy"
+
+    @classmethod
+    def current(cls) -> "SignInPolicy":
+        return cls.objects.order_by("pk").first() or cls()

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
@@ -22,7 +23,7 @@ from tipline import vault
 from tipline.audit.actions import record
 from tipline.throttling.gate import SMALL_FORM_LIMIT, body_limit, expensive
 
-from . import actions, session_keys, signin, staff_keys
+from . import actions, security_keys, session_keys, signin, staff_keys
 from .forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -137,7 +138,13 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     enrolling = signin.confirmed_device(user) is None
     form = CodeForm(request.POST or None)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    keys = security_keys.keys_of(user)
+    key_only = bool(keys) and security_keys.key_required(user)
+    if request.method == "POST" and key_only:
+        form.is_valid()
+        form.add_error("code", gettext("Your account must sign in with its security key."))
+        status = 400
+    elif request.method == "POST" and form.is_valid():
         try:
             device = signin.check_code(user, form.cleaned_data["code"], enrolling=enrolling)
         except signin.SignInThrottled as throttled:
@@ -158,7 +165,13 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             "code", _("That code did not match, or was used already. Wait for the next one.")
         )
         status = 400
-    context: dict[str, object] = {"form": form, "enrolling": enrolling, "user": user}
+    context: dict[str, object] = {
+        "form": form,
+        "enrolling": enrolling,
+        "user": user,
+        "security_keys": keys,
+        "key_only": key_only,
+    }
     if enrolling:
         device = signin.device_to_enrol(user)
         context["qr_svg"] = _qr_svg(str(device.config_url))

@@ -11,9 +11,11 @@ from tipline import vault
 from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
 from tipline.intake import conversation
+from tipline.intake.attachments import keep_received_files
 from tipline.intake.conversation import OpenedReport
 from tipline.intake.forms import clean_reporter_text
 from tipline.intake.models import CloseReason, Message, Note, Report, Status
+from tipline.intake.uploads import PendingUpload
 
 from .models import Label, ReportLabel
 
@@ -53,21 +55,44 @@ def record_export(report: Report, user: StaffUser) -> None:
         record("report.exported", actor=user, desk=report.desk, report_id=report.id)
 
 
-def reply(opened: OpenedReport, user: StaffUser, text: str, *, feedback: bool = False) -> Message:
-    """Answer the reporter. The first reply acknowledges the report; a reply marked as
-    feedback meets the feedback deadline."""
-    text = _checked_text(text)
-    with transaction.atomic():
-        message = conversation.add_staff_reply(opened, author=user, text=text)
-        now = message.sent_at
-        report = opened.report
-        Report.objects.filter(pk=report.pk, acknowledged_at__isnull=True).update(
-            acknowledged_at=now
+def reply(
+    opened: OpenedReport,
+    user: StaffUser,
+    text: str,
+    *,
+    feedback: bool = False,
+    pending: PendingUpload | None = None,
+) -> Message:
+    """Answer the reporter, with files or without. The first reply acknowledges the report;
+    a reply marked as feedback meets the feedback deadline.
+
+    Files are cleaned and encrypted to the report key before the transaction (cleaning runs
+    in a child process and must not hold the database's write lock), under the desk's
+    limits for the reporter's files. Raises `AttachmentRefused`; nothing is kept then."""
+    report = opened.report
+    try:
+        text = _checked_text(text, allow_empty=bool(pending and pending.files))
+        kept = (
+            keep_received_files(pending, report.desk, report.id, opened.report_key)
+            if pending
+            else []
         )
-        if feedback:
-            Report.objects.filter(pk=report.pk, feedback_given_at__isnull=True).update(
-                feedback_given_at=now
+        with transaction.atomic():
+            message = conversation.add_staff_reply(opened, author=user, text=text, kept=kept)
+            now = message.sent_at
+            Report.objects.filter(pk=report.pk, acknowledged_at__isnull=True).update(
+                acknowledged_at=now
             )
+            if feedback:
+                Report.objects.filter(pk=report.pk, feedback_given_at__isnull=True).update(
+                    feedback_given_at=now
+                )
+    except BaseException:
+        if pending:
+            pending.discard()  # files already moved into place are removed too
+        raise
+    if pending:
+        pending.finished()
     return message
 
 
@@ -153,9 +178,9 @@ def set_labels(report: Report, user: StaffUser, label_ids: list[int]) -> None:
         )
 
 
-def _checked_text(text: str) -> str:
+def _checked_text(text: str, *, allow_empty: bool = False) -> str:
     text = clean_reporter_text(text).strip()
-    if not text:
+    if not text and not allow_empty:
         raise ValidationError("the text is empty")
     if len(text) > MAX_TEXT:
         raise ValidationError(f"the text is longer than {MAX_TEXT} characters")

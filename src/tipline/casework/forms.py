@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tipline.desks.models import Desk
@@ -82,13 +83,39 @@ class InboxFilterForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    """A reply's text; its files come through the encrypting upload handler, not the form.
+    The text may be empty when files come with it (`actions.reply` checks)."""
+
     text = forms.CharField(
+        required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 5, "dir": "auto", "id": "id_reply_text"}),
     )
     feedback = forms.BooleanField(
         required=False, label=_("This tells the reporter what was done (feedback deadline)")
     )
+
+    @staticmethod
+    def problem_message(problem: str, desk: Desk, name: str = "") -> str:
+        """Why files were not sent, for the staff member (nothing was sent)."""
+        messages = {
+            "too_many": gettext("At most %(count)s files per reply.")
+            % {"count": desk.max_attachments},
+            "too_large": gettext("Each file can be at most %(mb)s MB.")
+            % {"mb": desk.max_attachment_megabytes},
+            "uncleanable": gettext(
+                "“%(name)s”: this kind of file cannot be cleaned of hidden data, and this "
+                "desk does not accept it."
+            )
+            % {"name": name},
+            "unreadable": gettext("“%(name)s” could not be read. It may be damaged.")
+            % {"name": name},
+        }
+        return (
+            messages.get(problem, gettext("The files could not be received."))
+            + " "
+            + (gettext("Nothing was sent."))
+        )
 
 
 class NoteForm(forms.Form):

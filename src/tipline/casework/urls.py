@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import replies, system, views
 
 app_name = "casework"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit, name="audit"),
     path("workload/", views.workload, name="workload"),
+    path("system/", system.system, name="system"),
     path("desk/<slug:desk_slug>/", views.inbox, name="inbox"),
     path("desk/<slug:desk_slug>/report/<int:number>/", views.case, name="case"),
     path("desk/<slug:desk_slug>/report/<int:number>/export/", views.export_case, name="export"),
@@ -21,6 +22,7 @@ urlpatterns = [
         views.preview,
         name="preview",
     ),
+    path("desk/<slug:desk_slug>/report/<int:number>/reply/", replies.reply, name="reply"),
     path(
         "desk/<slug:desk_slug>/report/<int:number>/<slug:what>/",
         views.case_action,

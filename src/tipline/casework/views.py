@@ -115,7 +115,8 @@ def case(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
 
 @staff_required
 def case_action(request: HttpRequest, desk_slug: str, number: int, what: str) -> HttpResponse:
-    """The forms of the case page: reply, note, status, assign. POST only."""
+    """The forms of the case page: note, status, labels, assign. POST only. (Replies have
+    their own view, `replies.reply`: they may carry files.)"""
     if request.method != "POST":
         return redirect("casework:case", desk_slug, number)
     user: StaffUser = request.user  # type: ignore[assignment]
@@ -125,14 +126,7 @@ def case_action(request: HttpRequest, desk_slug: str, number: int, what: str) ->
         raise PermissionDenied
     forms: dict[str, Any] = {}
     try:
-        if what == "reply":
-            form = forms["reply_form"] = ReplyForm(request.POST)
-            if form.is_valid():
-                actions.reply(
-                    opened, user, form.cleaned_data["text"], feedback=form.cleaned_data["feedback"]
-                )
-                return redirect("casework:case", desk_slug, number)
-        elif what == "note":
+        if what == "note":
             form = forms["note_form"] = NoteForm(request.POST)
             if form.is_valid():
                 actions.add_note(opened, user, form.cleaned_data["text"])

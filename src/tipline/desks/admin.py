@@ -27,5 +27,6 @@ class DeskAdmin(AuditedAdmin):
         "acknowledge_within_days",
         "feedback_within_days",
         "notifications_name_category",
+        "staff_need_security_key",
     ]
     inlines = [MembershipInline]

@@ -49,6 +49,8 @@ class Desk(models.Model):
     # and export of it says TRAINING, and its reports count in no real statistics and are
     # never shared with a real partner (outcomes and sharing test this flag).
     is_training = models.BooleanField(default=False, editable=False)
+    # The desk's staff must sign in with a security key (WebAuthn); TOTP alone is refused.
+    staff_need_security_key = models.BooleanField(default=False)
     # The last human-friendly report number given out; raised by the database itself
     # (UPDATE ... SET n = n + 1), never read-then-increment in Python.
     last_report_number = models.PositiveIntegerField(default=0, editable=False)

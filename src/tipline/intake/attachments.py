@@ -102,13 +102,19 @@ def _keep(
     cleanable = (
         cleaning.is_cleanable(media_type) and received.size_bytes <= cleaning.MAX_CLEANABLE_BYTES
     )
+    cleaned: bytes | None = None
     if cleanable:
         plaintext = b"".join(_received_plaintext(pending, received))
         try:
             cleaned, media_type = cleaning.clean(plaintext, media_type)
         except cleaning.UnreadableFile:
             raise AttachmentRefused(received.name, "unreadable") from None
-        pieces: Iterator[bytes] = iter([cleaned])
+        except cleaning.CannotClean:
+            cleaned = None  # a ZIP that is no office document: the desk's rule decides
+        del plaintext
+    pieces: Iterator[bytes]
+    if cleaned is not None:
+        pieces = iter([cleaned])
         metadata = "removed"
     elif desk.uncleanable_files == UncleanableFiles.WARN:
         pieces = _received_plaintext(pending, received)  # streamed: constant memory

@@ -9,6 +9,12 @@ What is covered, by whom:
 - PDF (pikepdf): the document information dictionary (author, creator, producer, dates),
   XMP metadata of the document and of each page, and the author and date of annotations.
 
+- Office documents (.docx, .xlsx, .pptx), OpenDocument (.odt, .ods, .odp, .odg), audio
+  (MP3, Ogg, FLAC, WAV) and video (MP4, AVI) (mat2, see `mat2_cleaning`): author, company,
+  revision data, comments, printer paths, tags, cover art, GPS and dates. Only when mat2
+  and ffmpeg are installed (`isolation.mat2_status`).
+
+Every cleaning runs in a separate process with a time and memory limit (`isolation`).
 Other types are not cleaned (`CannotClean`); the desk decides whether to refuse them or to
 keep them after warning the reporter. Types are recognised by their first bytes, never by
 the name or the type the browser claims.
@@ -16,9 +22,12 @@ the name or the type the browser claims.
 
 import io
 import warnings
+from pathlib import Path
 
 import pikepdf
 from PIL import Image, ImageOps
+
+from . import isolation, mat2_cleaning
 
 MAX_IMAGE_PIXELS = 60_000_000  # about 60 megapixels; phone cameras stay well below
 # Cleaning works in memory; a cleanable file above this is treated as not cleanable.
@@ -30,8 +39,15 @@ _SIGNATURES = [
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
     (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", mat2_cleaning.ZIP_FAMILY),
+    (b"ID3", "audio/mpeg"),
+    (b"OggS", "audio/ogg"),
+    (b"fLaC", "audio/flac"),
 ]
 _IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+# ISO base media files that are images, not video (HEIF, AVIF): mat2 is not used for them.
+_IMAGE_BRANDS = {b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis"}
+MAT2_TYPES = {mat2_cleaning.ZIP_FAMILY, *mat2_cleaning.EXTENSIONS}
 
 
 class CannotClean(Exception):
@@ -47,21 +63,54 @@ def detect_type(head: bytes) -> str | None:
     for signature, media_type in _SIGNATURES:
         if head.startswith(signature):
             return media_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
+    if head[:4] == b"RIFF":
+        return {b"WEBP": "image/webp", b"WAVE": "audio/x-wav", b"AVI ": "video/x-msvideo"}.get(
+            head[8:12]
+        )
+    if head[4:8] == b"ftyp" and head[8:12] not in _IMAGE_BRANDS:
+        return "video/mp4"
+    # An MPEG audio frame without an ID3 tag: eleven bits of frame sync.
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        return "audio/mpeg"
     return None
 
 
 def is_cleanable(media_type: str | None) -> bool:
-    return media_type in _IMAGE_TYPES or media_type == "application/pdf"
+    if media_type in _IMAGE_TYPES or media_type == "application/pdf":
+        return True
+    return media_type in MAT2_TYPES and isolation.mat2_usable()
 
 
 def clean(data: bytes, media_type: str | None) -> tuple[bytes, str]:
-    """The file without its hidden data, and its media type (images may change format)."""
+    """The file without its hidden data, and its media type (images may change format).
+
+    Runs in a separate, limited process; a file that breaks a parser, or takes too long or
+    too much memory, raises `UnreadableFile`."""
+    if not is_cleanable(media_type):
+        raise CannotClean(media_type)
+    try:
+        return isolation.clean_in_child(data, str(media_type))
+    except isolation.CleaningFailed as failed:
+        if failed.outcome == "uncleanable":
+            raise CannotClean(str(failed)) from None
+        raise UnreadableFile(str(failed)) from None
+
+
+def clean_here(data: bytes, media_type: str, scratch: Path) -> tuple[bytes, str]:
+    """What the cleaning process runs (`cleaning_worker`); never called in the server."""
     if media_type in _IMAGE_TYPES:
         return _clean_image(data, media_type)
     if media_type == "application/pdf":
         return _clean_pdf(data), media_type
+    if media_type in MAT2_TYPES:
+        try:
+            return mat2_cleaning.clean_with_mat2(data, media_type, scratch)
+        except mat2_cleaning.NotCleanable as error:
+            raise CannotClean(str(error)) from error
+        except mat2_cleaning.Damaged as error:
+            raise UnreadableFile(str(error)) from error
+        except ImportError as error:
+            raise CannotClean(f"mat2 is not installed: {error}") from error
     raise CannotClean(media_type)
 
 

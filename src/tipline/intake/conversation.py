@@ -4,6 +4,7 @@ read. Staff open a report's key with their private key; the reporter with the re
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,12 @@ from tipline.audit.actions import record
 from tipline.notifications.tasks import notify_reporter_wrote
 
 from . import receipts
-from .attachments import decrypt_details, keep_received_files, save_attachment_rows
+from .attachments import (
+    KeptFile,
+    decrypt_details,
+    keep_received_files,
+    save_attachment_rows,
+)
 from .models import Attachment, Message, Report, translated
 from .submission import content_context, reporter_context
 from .uploads import PendingUpload
@@ -183,19 +189,57 @@ def add_reporter_message(
     return message
 
 
-def add_staff_reply(opened: OpenedReport, *, author: StaffUser, text: str) -> Message:
-    """A staff member answers the reporter; the reporter reads it with the receipt."""
+def add_staff_reply(
+    opened: OpenedReport,
+    *,
+    author: StaffUser,
+    text: str,
+    kept: Sequence[KeptFile] = (),
+) -> Message:
+    """A staff member answers the reporter, with files already cleaned and encrypted to the
+    report (`keep_received_files`, run before the caller's transaction); the reporter reads
+    and downloads them with the receipt. Runs inside the caller's transaction."""
     report = opened.report
     message_id = uuid.uuid4()
     body = vault.encrypt_text(
         opened.report_key, text, context=f"report/{report.id}/message/{message_id}"
     )
     with transaction.atomic():
+        now = timezone.now()
         message = Message.objects.create(
-            id=message_id, report=report, author=author, sent_at=timezone.now(), body=body
+            id=message_id, report=report, author=author, sent_at=now, body=body
         )
-        record("report.replied", actor=author, desk=report.desk, report_id=report.id)
+        save_attachment_rows(
+            report, list(kept), opened.report_key, uploaded_at=now, message=message
+        )
+        record(
+            "report.replied",
+            actor=author,
+            desk=report.desk,
+            report_id=report.id,
+            attachments=len(kept),
+        )
     return message
+
+
+def access_desk_file(opened: OpenedReport, attachment_id: uuid.UUID) -> ShownAttachment | None:
+    """A file the desk sent to the reporter of `opened`, or None (the same for a file of
+    another report, a file the reporter sent, and no file at all)."""
+    attachment = (
+        Attachment.objects.filter(
+            report=opened.report, id=attachment_id, message__author__isnull=False
+        )
+        .only("id", "size_bytes", "details")
+        .first()
+    )
+    if attachment is None:
+        return None
+    details = decrypt_details(
+        opened.report_key, opened.report.id, attachment.id, bytes(attachment.details)
+    )
+    return ShownAttachment(
+        attachment.id, details["name"], attachment.size_bytes, details["metadata"], details["type"]
+    )
 
 
 def _message_context(message: Message) -> str:

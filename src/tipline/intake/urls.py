@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import downloads, views
 
 app_name = "intake"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("report/<slug:desk_slug>/<slug:category_slug>/", views.report_form, name="report"),
     path("receipt/", views.come_back, name="come_back"),
     path("receipt/message/", views.add_message, name="add_message"),
+    path("receipt/file/", downloads.download, name="download"),
 ]

@@ -18,7 +18,7 @@ from tipline.desks.models import Desk
 from tipline.throttling.gate import SMALL_FORM_LIMIT, body_limit, expensive
 from tipline.web.middleware import csrf_protect
 
-from . import conversation, form_pages, receipts, submission, timings
+from . import conversation, form_pages, isolation, receipts, submission, timings
 from .attachments import AttachmentRefused
 from .categories import active_categories
 from .forms import MessageForm, ReceiptForm, ReportForm
@@ -269,6 +269,7 @@ def _form_page(
             "file_problem": file_problem,
             "file_name": file_name,
             **extra,
+            "office_cleaned": isolation.mat2_usable(),
         },
         status=status or (400 if file_problem else 200),
     )

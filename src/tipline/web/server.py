@@ -23,7 +23,16 @@ def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dic
         "timeout": 120,
         "graceful_timeout": 30,
         "proc_name": "tipline",
+        "post_worker_init": _start_cleaning_server,
     }
+
+
+def _start_cleaning_server(worker: Any) -> None:
+    """Each worker starts its attachment-cleaning fork server before it takes requests, so
+    that the first reporter with a file does not wait for it (tipline.intake.isolation)."""
+    from tipline.intake import isolation
+
+    isolation.start_fork_server()
 
 
 class TiplineServer(BaseApplication):  # type: ignore[misc]

@@ -145,10 +145,14 @@ def test_mixed_scripts_and_control_characters(client: Client, category, setup) -
     assert stored == "Boat at جیٹی ۳ tonight 今晚\n\u202eRTL\u202c end"
 
 
+# A type no cleaner knows (RAR), and a ZIP archive that is no office document.
+RAR_ARCHIVE = b"Rar!\x1a\x07\x00 an archive"
+
+
 def test_a_file_that_cannot_be_cleaned_is_refused_by_default(
     client: Client, category, files_dir: Path
 ) -> None:
-    response = send_report(client, category, files=[("notes.docx", b"PK\x03\x04 office")])
+    response = send_report(client, category, files=[("notes.rar", RAR_ARCHIVE)])
     assert response.status_code == 400
     assert "cannot be cleaned of hidden data" in response.content.decode()
     assert_nothing_stored(files_dir)
@@ -161,7 +165,7 @@ def test_a_file_that_cannot_be_cleaned_is_kept_when_the_desk_warns(
     setup.desk.save()
     form = client.get(f"/en/report/{setup.desk.slug}/{category.slug}/").content.decode()
     assert "may contain hidden data that identifies you" in form
-    response = send_report(client, category, files=[("notes.docx", b"PK\x03\x04 office")])
+    response = send_report(client, category, files=[("notes.rar", RAR_ARCHIVE)])
     assert response.status_code == 200
     opened = conversation.open_as_staff(Report.objects.get(), setup.analyst, setup.private_key)
     assert conversation.read_conversation(opened)[0].attachments[0].metadata == "kept"

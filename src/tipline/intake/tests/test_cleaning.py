@@ -94,7 +94,16 @@ def test_a_file_pretending_to_be_cleanable_is_unreadable(data: bytes, media_type
         (b"GIF89a", "image/gif"),
         (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
         (b"%PDF-1.4", "application/pdf"),
-        (b"PK\x03\x04", None),
+        (b"PK\x03\x04", "application/zip"),
+        (b"ID3\x04\x00", "audio/mpeg"),
+        (b"\xff\xfb\x90\x00", "audio/mpeg"),
+        (b"OggS\x00\x02", "audio/ogg"),
+        (b"fLaC\x00\x00", "audio/flac"),
+        (b"RIFF\x00\x00\x00\x00WAVEfmt ", "audio/x-wav"),
+        (b"RIFF\x00\x00\x00\x00AVI LIST", "video/x-msvideo"),
+        (b"\x00\x00\x00\x18ftypmp42", "video/mp4"),
+        (b"\x00\x00\x00\x18ftypheic", None),
+        (b"Rar!\x1a\x07\x00", None),
         (b"", None),
     ],
 )
@@ -104,4 +113,4 @@ def test_types_are_known_by_their_first_bytes(head: bytes, expected: str | None)
 
 def test_other_types_cannot_be_cleaned() -> None:
     with pytest.raises(cleaning.CannotClean):
-        cleaning.clean(b"PK\x03\x04", None)
+        cleaning.clean(b"Rar!\x1a\x07\x00", None)

@@ -32,10 +32,12 @@ def forms_of(marker: str) -> list[bytes]:
 
 def database_bytes() -> bytes:
     if connection.vendor == "sqlite":
+        # Read by another process: closing a file descriptor of the database in this one
+        # would drop every POSIX lock SQLite holds on it here (also a live server thread's),
+        # and the next writer in another process could then corrupt it.
         name = Path(connection.settings_dict["NAME"])
-        return b"".join(
-            path.read_bytes() for path in name.parent.glob(name.name + "*") if path.is_file()
-        )
+        paths = [str(p) for p in sorted(name.parent.glob(name.name + "*")) if p.is_file()]
+        return subprocess.run(["cat", *paths], capture_output=True, check=True).stdout
     dump = shutil.which("pg_dump")
     assert dump, "pg_dump is needed to check PostgreSQL"
     params = connection.get_connection_params()

@@ -1,0 +1,89 @@
+"""Replying to the reporter, with files. Its own view because the files stream through the
+encrypting upload handler, which must be in place before the body (and so the CSRF token)
+is read."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.csrf import csrf_exempt
+
+from tipline.accounts.models import StaffUser
+from tipline.intake.attachments import AttachmentRefused
+from tipline.intake.conversation import OpenedReport
+from tipline.intake.uploads import EncryptingUploadHandler, PendingUpload
+from tipline.throttling.gate import body_limit
+from tipline.web.middleware import csrf_protect
+
+from . import actions
+from .access import access_report
+from .forms import ReplyForm
+from .views import _case_page, _open, staff_required
+
+# Room for the reply's text on top of the files, when checking a request's declared size.
+FORM_ALLOWANCE_BYTES = 1024 * 1024
+
+
+@body_limit(None)  # files: held to the desk's limits by the upload handler
+@csrf_exempt  # checked in _receive_reply, once the upload handler is in place
+@staff_required
+def reply(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("casework:case", desk_slug, number)
+    user: StaffUser = request.user  # type: ignore[assignment]
+    report = access_report(user, desk_slug, number)
+    opened = _open(request, report, user)
+    if opened is None:
+        raise PermissionDenied
+    desk = report.desk
+    # The same limits as the reporter's files: per message, the desk's count and size.
+    pending = PendingUpload(
+        max_files=desk.max_attachments, max_file_bytes=desk.max_attachment_bytes
+    )
+    limit = desk.max_attachments * desk.max_attachment_bytes + FORM_ALLOWANCE_BYTES
+    if _declared_size(request) > limit:
+        form = ReplyForm()
+        form.add_error(None, ReplyForm.problem_message("too_large", desk))
+        return _case_page(request, opened, user, status=413, reply_form=form)
+    request.upload_handlers = [EncryptingUploadHandler(pending)]
+    try:
+        return _receive_reply(request, opened, user, pending)
+    finally:
+        pending.finished()  # the staging folder goes whatever happened
+
+
+@csrf_protect
+def _receive_reply(
+    request: HttpRequest, opened: OpenedReport, user: StaffUser, pending: PendingUpload
+) -> HttpResponse:
+    report = opened.report
+    form = ReplyForm(request.POST)
+    if pending.problem:
+        pending.discard()
+        form.is_valid()
+        form.add_error(None, ReplyForm.problem_message(pending.problem, report.desk))
+        return _case_page(request, opened, user, status=400, reply_form=form)
+    if not form.is_valid():
+        pending.discard()
+        return _case_page(request, opened, user, status=400, reply_form=form)
+    try:
+        actions.reply(
+            opened,
+            user,
+            form.cleaned_data["text"],
+            feedback=form.cleaned_data["feedback"],
+            pending=pending,
+        )
+    except AttachmentRefused as refused:
+        form.add_error(None, ReplyForm.problem_message(refused.reason, report.desk, refused.name))
+        return _case_page(request, opened, user, status=400, reply_form=form)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _case_page(request, opened, user, status=400, reply_form=form)
+    return redirect("casework:case", report.desk.slug, report.number)
+
+
+def _declared_size(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
