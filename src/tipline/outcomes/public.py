@@ -43,7 +43,8 @@ def months_of(period: Period) -> list[str]:
 
 @require_GET
 def results(request: HttpRequest, desk_slug: str) -> HttpResponse:
-    desk = Desk.objects.filter(slug=desk_slug).first()
+    # A training desk never publishes: its reports are synthetic.
+    desk = Desk.objects.filter(slug=desk_slug, is_training=False).first()
     published = RewardProgramme.objects.filter(desk=desk, publish_results=True).exists()
     if desk is None or not published:
         raise Http404("no published results")

@@ -166,7 +166,7 @@ def desk_rewards(request: HttpRequest, desk_slug: str) -> HttpResponse:
 @supervisor_required
 @require_GET
 def installation_dashboard(request: HttpRequest) -> HttpResponse:
-    desks = desks_of(request.user)  # type: ignore[arg-type]
+    desks = real_desks_of(request.user)  # type: ignore[arg-type]
     return _dashboard(request, desks, None)
 
 
@@ -181,7 +181,7 @@ def desk_dashboard(request: HttpRequest, desk_slug: str) -> HttpResponse:
 @require_GET
 def dashboard_csv(request: HttpRequest, section: str, desk_slug: str = "") -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
-    desks = [access_desk(user, desk_slug)] if desk_slug else desks_of(user)
+    desks = [access_desk(user, desk_slug)] if desk_slug else real_desks_of(user)
     form = PeriodForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         raise Http404("bad period")
@@ -194,7 +194,7 @@ def dashboard_csv(request: HttpRequest, section: str, desk_slug: str = "") -> Ht
 @supervisor_required
 def campaigns(request: HttpRequest) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
-    desks = desks_of(user)
+    desks = real_desks_of(user)
     form = _campaign_form(desks, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -234,6 +234,12 @@ def campaign_csv(request: HttpRequest, campaign_id: int, section: str) -> HttpRe
         if part.slug == section:
             return _csv(part.table, f"campaign-{found.pk}-{section}")
     raise Http404("no such table")
+
+
+def real_desks_of(user: StaffUser) -> list[Desk]:
+    """The viewer's desks whose reports count: a training desk's synthetic reports count in
+    no installation-wide figure and no campaign (its own dashboard still shows them)."""
+    return [desk for desk in desks_of(user) if not desk.is_training]
 
 
 def _dashboard(request: HttpRequest, desks: list[Desk], desk: Desk | None) -> HttpResponse:

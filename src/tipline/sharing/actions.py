@@ -267,6 +267,11 @@ def _seal(partner: Partner | None, payload: bytes) -> bytes:
 
 
 def _check_target(own_desk: Desk, partner: Partner | None, desk_slug: str) -> None:
+    # Synthetic training reports never reach a real desk, here or at a partner.
+    if own_desk.is_training and (
+        partner is not None or not Desk.objects.filter(slug=desk_slug, is_training=True).exists()
+    ):
+        raise ValidationError(_("A training report can be shared only with a training desk."))
     if partner is None:
         if (
             desk_slug == own_desk.slug

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from tipline.casework.tests.helpers import report_in
+from tipline.desks.models import Desk
 from tipline.intake.models import Report
 from tipline.outcomes import actions, rewards
 from tipline.outcomes.actions import OutcomeFacts
@@ -196,3 +197,15 @@ def test_results_of_an_unpublished_desk_are_not_found(made: dict) -> None:
 
     assert Client().get("/en/results/narcotics/").status_code == 404
     assert Client().get("/en/results/nowhere/").status_code == 404
+
+
+def test_a_training_desk_publishes_nothing_and_counts_in_no_overall_figure(made: dict) -> None:
+    from django.test import Client
+
+    from tipline.outcomes.views import real_desks_of
+
+    setup = made["setup"]
+    assert Client().get("/en/results/narcotics/").status_code == 200
+    Desk.objects.filter(pk=setup.desk.pk).update(is_training=True)
+    assert Client().get("/en/results/narcotics/").status_code == 404
+    assert real_desks_of(setup.analyst) == []

@@ -1,10 +1,11 @@
 """Sharing between two desks of one installation: the whole flow without the network."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from tipline.audit.models import AuditEvent
 from tipline.casework.tests.helpers import report_in
+from tipline.desks.models import Desk
 from tipline.intake import conversation
 from tipline.intake.attachments import read_attachment
 from tipline.intake.models import Attachment, Report
@@ -136,6 +137,14 @@ def test_a_desk_that_accepts_no_shares_cannot_be_chosen(desks: TwoDesks) -> None
     from django.core.exceptions import ValidationError
 
     DeskSharing.objects.filter(desk=desks.receiver.desk).update(accepts_shares=False)
+    with pytest.raises(ValidationError):
+        share_a_report(desks)
+    assert not Share.objects.exists()
+
+
+def test_a_training_report_is_never_shared_with_a_real_desk(desks: TwoDesks) -> None:
+    Desk.objects.filter(pk=desks.sender.desk.pk).update(is_training=True)
+    desks.sender.desk.refresh_from_db()
     with pytest.raises(ValidationError):
         share_a_report(desks)
     assert not Share.objects.exists()
