@@ -2,6 +2,7 @@
 acting staff member named; texts are encrypted with the report key before they are written."""
 
 import uuid
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -185,3 +186,13 @@ def _checked_text(text: str, *, allow_empty: bool = False) -> str:
     if len(text) > MAX_TEXT:
         raise ValidationError(f"the text is longer than {MAX_TEXT} characters")
     return text
+
+
+def record_audit_read(user: StaffUser, filters: Mapping[str, str]) -> None:
+    """Reading the audit log is itself audited (who looked, with which filters)."""
+    shown = {
+        f"filter_{key}": str(filters.get(key, ""))[:100]
+        for key in ("action", "actor", "report", "since")
+    }
+    with transaction.atomic():
+        record("audit.viewed", actor=user, scope=user.role, **shown)

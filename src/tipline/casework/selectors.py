@@ -8,7 +8,8 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from tipline.accounts.models import StaffUser
+from tipline.accounts.models import Role, StaffUser
+from tipline.audit.models import AuditEvent
 from tipline.desks.models import Desk
 from tipline.intake.models import Report, Status
 
@@ -176,3 +177,16 @@ def workload(desk: Desk) -> dict[str, object]:
         "per_assignee": list(per_assignee),
         "per_status": {r["status"]: r["reports"] for r in per_status},
     }
+
+
+def audit_events_visible_to(user: StaffUser) -> QuerySet[AuditEvent]:
+    """The audit events a supervisor or administrator may read.
+
+    A supervisor sees the events of their own desks only (a desk's reports, its staff's
+    work on them); events of other desks, and installation-wide events with no desk
+    (sign-ins, administration), are the administrator's, whose reads are audited too.
+    """
+    events = AuditEvent.objects.select_related("actor", "desk")
+    if user.role == Role.ADMINISTRATOR:
+        return events
+    return events.filter(desk__memberships__staff=user)

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 
 from tipline import vault
 from tipline.accounts.models import Role, StaffUser
-from tipline.audit.models import AuditEvent
 from tipline.desks.selectors import recipients_of
 from tipline.intake import cleaning, conversation, storage
 from tipline.intake.attachments import decrypt_details, read_attachment
@@ -228,7 +227,8 @@ def export_case(request: HttpRequest, desk_slug: str, number: int) -> HttpRespon
 @supervisor_required
 def audit(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.select_related("actor", "desk")
+    user: StaffUser = request.user  # type: ignore[assignment]
+    events = selectors.audit_events_visible_to(user)
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:
@@ -240,6 +240,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         if data["since"]:
             events = events.filter(at__date__gte=data["since"])
     page = list(events.order_by("-at", "-id")[:200])
+    actions.record_audit_read(user, request.GET)
     return render(
         request,
         "casework/audit.html",

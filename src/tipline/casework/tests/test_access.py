@@ -109,3 +109,25 @@ def test_without_the_key_cookie_content_is_not_shown(setup: DeskWithRecipient) -
     del client.cookies["tipline_key"]
     response = client.get("/staff/desk/narcotics/report/1/")
     assert response.status_code == 302 and response["Location"].startswith("/staff/signin/")
+
+
+NARCOTICS_CELL, ARMS_CELL = '<td dir="ltr">narcotics</td>', '<td dir="ltr">arms</td>'
+
+
+def test_a_supervisor_sees_only_the_audit_events_of_their_desks(setup: DeskWithRecipient) -> None:
+    from tipline.audit.models import AuditEvent
+
+    other = DeskWithRecipient(slug="arms")
+    report_in(other, description="Rifles at the border")
+    supervisor, _ = staff("sue", "supervisor", setup.desk)
+    page = supervisor.get("/staff/audit/?action=report.received").content.decode()
+    assert NARCOTICS_CELL in page and ARMS_CELL not in page
+    # Filtering by a member of the other desk shows nothing of that desk either.
+    page = supervisor.get(f"/staff/audit/?actor={other.analyst.username}").content.decode()
+    assert ARMS_CELL not in page
+    administrator, admin_user = staff("ada", "administrator")
+    page = administrator.get("/staff/audit/?action=report.received").content.decode()
+    assert NARCOTICS_CELL in page and ARMS_CELL in page
+    reads = AuditEvent.objects.filter(action="audit.viewed")
+    assert reads.filter(actor=admin_user, detail__scope="administrator").count() == 1
+    assert reads.filter(detail__scope="supervisor").count() == 2
