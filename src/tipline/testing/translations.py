@@ -22,7 +22,9 @@ from django.conf import settings
 from django.template.base import Lexer, TokenType
 from django.utils.translation import to_locale
 
-PLACEHOLDER = "\x00"
+# A space: it never joins two words, and a tag keeps parsing when a block tag stands inside it
+# (`<tr{% if old %} class="old"{% endif %}>`).
+PLACEHOLDER = " "
 LETTER = re.compile(r"[^\W\d_]")
 READ_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-description", "label"}
 SILENT_ELEMENTS = {"style", "script"}
