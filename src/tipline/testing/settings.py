@@ -31,3 +31,11 @@ PASSWORD_HASHERS = ["tipline.testing.hashers.FastArgon2PasswordHasher"]
 # Playwright's sync API runs an event loop in the test's thread; Django's ORM would refuse
 # to run there without this (browser tests only; never set outside the test suite).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Production keeps one SQLite connection per thread (settings.py); in the suite, threads of
+    # live servers and of concurrency tests come and go, and a connection left open by a
+    # finished thread kept stale locks on the shared test database while `tipline serve`
+    # processes opened and closed it ("disk I/O error" in the tests after them). Close each
+    # connection at the end of its request, as Django's default does.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
