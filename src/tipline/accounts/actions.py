@@ -190,7 +190,6 @@ def accept_invitation(token: str, *, password: str, totp_code: str) -> NewStaff:
             user = invitation.resets
             user.set_password(password)
             user.store_key_record(enrolment.record)
-            user.failed_signins, user.locked_until = 0, None
             user.save()
             TOTPDevice.objects.filter(user=user).delete()
         else:

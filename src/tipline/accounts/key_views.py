@@ -9,12 +9,12 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django_otp import login as otp_login
 
 from tipline.audit.actions import record
+from tipline.throttling.gate import allowed_methods
 
 from . import security_keys, session_keys, signin
 from .models import StaffUser
@@ -29,13 +29,12 @@ def _signed_in(request: HttpRequest) -> StaffUser | None:
     return None
 
 
+@allowed_methods("GET", "POST")
 def security_keys_page(request: HttpRequest) -> HttpResponse:
     """The person's keys, a button to add one (JavaScript), a form to remove each."""
     user = _signed_in(request)
     if user is None:
         return redirect(f"{reverse('accounts:signin')}?next={request.path}")
-    if request.method not in ("GET", "POST"):
-        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     status = 200
     if request.method == "POST":
         try:
@@ -57,19 +56,21 @@ def security_keys_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@allowed_methods("POST")
 def register_begin(request: HttpRequest) -> HttpResponse:
     user = _signed_in(request)
-    if user is None or request.method != "POST":
-        return _json_error(gettext("Sign in first."), status=403 if user is None else 405)
+    if user is None:
+        return _json_error(gettext("Sign in first."), status=403)
     return HttpResponse(
         security_keys.registration_options(request, user), content_type="application/json"
     )
 
 
+@allowed_methods("POST")
 def register_finish(request: HttpRequest) -> HttpResponse:
     user = _signed_in(request)
-    if user is None or request.method != "POST":
-        return _json_error(gettext("Sign in first."), status=403 if user is None else 405)
+    if user is None:
+        return _json_error(gettext("Sign in first."), status=403)
     try:
         key = security_keys.register(
             request,
@@ -85,9 +86,10 @@ def register_finish(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"added": key.name})
 
 
+@allowed_methods("POST")
 def signin_begin(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
-    if user is None or request.method != "POST":
+    if user is None:
         return _json_error(gettext("Start again with your password."), status=403)
     if not security_keys.keys_of(user):
         return _json_error(gettext("This account has no security key."))
@@ -96,25 +98,27 @@ def signin_begin(request: HttpRequest) -> HttpResponse:
     )
 
 
+@allowed_methods("POST")
 def signin_finish(request: HttpRequest) -> HttpResponse:
     """The second step with a key instead of a TOTP code: on success, signed in."""
     user = _pending_user(request)
-    if user is None or request.method != "POST":
+    if user is None:
         return _json_error(gettext("Start again with your password."), status=403)
-    locked_until = StaffUser.objects.values_list("locked_until", flat=True).get(pk=user.pk)
-    if locked_until and locked_until > timezone.now():
-        return _json_error(gettext("Too many failed sign-ins: this account is locked."), 403)
+    # Wrong keys are slowed per account like wrong codes: never a lockout.
+    if signin.CODES.retry_after(str(user.pk)):
+        return _json_error(gettext("Too many failed sign-ins. Wait a little and try again."), 429)
     try:
         key = security_keys.authenticate(request, user, request.POST.get("credential", ""))
     except security_keys.KeyRefused as refused:
+        signin.CODES.record_failure(str(user.pk))
         action = "signin.security_key_cloned" if refused.cloned else "signin.security_key_failed"
         signin.count_failure(user, action)
         return _json_error(gettext("That security key was not accepted."))
     private_key = session_keys.private_key(request, user)
     if private_key is None:
         return _json_error(gettext("Start again with your password."), status=403)
+    signin.CODES.forgive(str(user.pk))
     with transaction.atomic():
-        StaffUser.objects.filter(pk=user.pk).update(failed_signins=0, locked_until=None)
         record("signin.succeeded", actor=user, staff=user.username, factor="security_key")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, key)

@@ -36,9 +36,6 @@ class StaffUser(AbstractUser):
     private_key_by_password = models.BinaryField()
     private_key_by_recovery = models.BinaryField()
     keys_changed_at = models.DateTimeField(default=timezone.now)
-    # Wrong passwords and codes since the last good sign-in; too many lock the account.
-    failed_signins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
     # The language of the staff pages for this person (a code from settings.LANGUAGES);
     # empty until they choose one, so the browser's Accept-Language decides.
     language = models.CharField(

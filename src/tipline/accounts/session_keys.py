@@ -22,6 +22,10 @@ _SIGNED_IN_AT = "tipline.signed_in_at"
 _LAST_SEEN = "tipline.last_seen"
 
 
+class KeyUnavailable(Exception):
+    """The session holds no usable private key (cookie gone, session from before a restart)."""
+
+
 def keep_private_key(
     request: HttpRequest, response: HttpResponse, private_key: vault.StaffPrivateKey
 ) -> None:

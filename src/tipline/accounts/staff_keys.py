@@ -37,8 +37,6 @@ def recover(user: StaffUser, recovery_code: str, new_password: str) -> str:
     with transaction.atomic():
         user.store_key_record(enrolment.record)
         user.set_password(new_password)
-        user.failed_signins = 0
-        user.locked_until = None
         user.save()
         record("staff.recovered", actor=user, staff=user.username)
     return enrolment.recovery_code

@@ -16,12 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from tipline import vault
 from tipline.audit.actions import record
-from tipline.throttling.gate import SMALL_FORM_LIMIT, body_limit, expensive
+from tipline.throttling.gate import SMALL_FORM_LIMIT, allowed_methods, body_limit, expensive
 
 from . import actions, security_keys, session_keys, signin, staff_keys
 from .forms import (
@@ -36,6 +35,7 @@ from .models import StaffUser
 from .session_keys import forget_private_key, keep_private_key, start_session_clock
 
 
+@allowed_methods("GET", "POST")
 @expensive
 @body_limit(SMALL_FORM_LIMIT)
 @sensitive_variables("password")
@@ -99,6 +99,7 @@ _PENDING_SINCE = "tipline.pending_since"
 PENDING_SECONDS = 300  # time allowed between the password and the code
 
 
+@allowed_methods("GET", "POST")
 @expensive
 @body_limit(SMALL_FORM_LIMIT)
 @sensitive_post_parameters("password")
@@ -129,6 +130,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signin.html", context, status=status)
 
 
+@allowed_methods("GET", "POST")
 @body_limit(SMALL_FORM_LIMIT)
 def sign_in_code(request: HttpRequest) -> HttpResponse:
     """Step two: the code from the authenticator; on a first sign-in, enrol it first."""
@@ -179,9 +181,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signin_code.html", context, status=status)
 
 
+@allowed_methods("POST")
 def sign_out(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return redirect("casework:home")
     user = request.user
     if user.is_authenticated:
         with transaction.atomic():
@@ -192,6 +193,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@allowed_methods("GET", "POST")
 @login_required
 @sensitive_post_parameters("old_password", "new_password", "new_password_again")
 def change_password(request: HttpRequest) -> HttpResponse:
@@ -215,6 +217,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
     )
 
 
+@allowed_methods("GET", "POST")
 @expensive
 @body_limit(SMALL_FORM_LIMIT)
 @sensitive_post_parameters("recovery_code", "new_password", "new_password_again", "code")
@@ -269,7 +272,7 @@ def _throttled(
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@allowed_methods("GET", "POST")
 def staff_settings(request: HttpRequest) -> HttpResponse:
     """A staff member's own settings: the language the staff pages speak to them in."""
     user = request.user

@@ -9,12 +9,9 @@ from django.http import Http404, HttpRequest
 from tipline import vault
 from tipline.accounts import session_keys
 from tipline.accounts.models import StaffUser
+from tipline.accounts.session_keys import KeyUnavailable
 from tipline.desks.models import Desk
 from tipline.intake.models import Report
-
-
-class KeyUnavailable(Exception):
-    """The session holds no usable private key (cookie gone, session from before a restart)."""
 
 
 def desks_of(user: StaffUser) -> list[Desk]:
@@ -41,6 +38,7 @@ def access_report(user: StaffUser, desk_slug: str, number: int) -> Report:
 
 
 def private_key_of(request: HttpRequest, user: StaffUser) -> vault.StaffPrivateKey:
+    """The session's private key; `KeyUnavailable` (sign in again) when it cannot be opened."""
     key = session_keys.private_key(request, user)
     if key is None:
         raise KeyUnavailable

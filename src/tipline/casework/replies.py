@@ -7,28 +7,28 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt
 
+from tipline.accounts.decorators import staff_required
 from tipline.accounts.models import StaffUser
 from tipline.intake.attachments import AttachmentRefused
 from tipline.intake.conversation import OpenedReport
 from tipline.intake.uploads import EncryptingUploadHandler, PendingUpload
-from tipline.throttling.gate import body_limit
+from tipline.throttling.gate import allowed_methods, body_limit
 from tipline.web.middleware import csrf_protect
 
 from . import actions
 from .access import access_report
 from .forms import ReplyForm
-from .views import _case_page, _open, staff_required
+from .views import _case_page, _open
 
 # Room for the reply's text on top of the files, when checking a request's declared size.
 FORM_ALLOWANCE_BYTES = 1024 * 1024
 
 
+@allowed_methods("POST")
 @body_limit(None)  # files: held to the desk's limits by the upload handler
 @csrf_exempt  # checked in _receive_reply, once the upload handler is in place
 @staff_required
 def reply(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
-    if request.method != "POST":
-        return redirect("casework:case", desk_slug, number)
     user: StaffUser = request.user  # type: ignore[assignment]
     report = access_report(user, desk_slug, number)
     opened = _open(request, report, user)

@@ -8,18 +8,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tipline.accounts.decorators import staff_required
 from tipline.accounts.models import Role
 from tipline.intake import isolation
+from tipline.throttling.gate import allowed_methods
 
-from .views import staff_required
 
-
+@allowed_methods("GET")
 @staff_required
 def system(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.ADMINISTRATOR:  # type: ignore[union-attr]
         raise PermissionDenied
-    if request.method != "GET":
-        return HttpResponse(status=405, headers={"Allow": "GET"})
     limits = isolation.configured_limits()
     return render(
         request,

@@ -1,28 +1,27 @@
 """The case desk's pages. Every view: signed in with both factors, a checked lookup
 (`access`), one action, render. Content is decrypted with the session's private key."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
 from tipline import vault
-from tipline.accounts.models import Role, StaffUser
+from tipline.accounts.decorators import staff_required, supervisor_required
+from tipline.accounts.models import StaffUser
 from tipline.desks.selectors import recipients_of
 from tipline.intake import cleaning, conversation, storage
 from tipline.intake.attachments import decrypt_details, read_attachment
 from tipline.intake.models import Attachment, Report
 from tipline.intake.uploads import attachment_context
+from tipline.throttling.gate import allowed_methods
 from tipline.triage import panel as triage_panel
 
 from . import actions, export, selectors
-from .access import KeyUnavailable, access_desk, access_report, desks_of, private_key_of
+from .access import access_desk, access_report, desks_of, private_key_of
 from .forms import (
     AssignForm,
     AuditFilterForm,
@@ -33,38 +32,11 @@ from .forms import (
     StatusForm,
 )
 
-View = Callable[..., HttpResponse]
-SUPERVISING = {Role.SUPERVISOR, Role.ADMINISTRATOR}
 # A download is data, never a page: no script, no plugin, no framing, not rendered.
 DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
-def staff_required(view: View) -> View:
-    """Signed in with password and second factor, active, with the key in the session."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user.is_authenticated and user.is_verified() and user.is_active):  # type: ignore[union-attr]
-            return redirect_to_login(request.get_full_path())
-        try:
-            return view(request, *args, **kwargs)
-        except KeyUnavailable:
-            return redirect_to_login(request.get_full_path())
-
-    return checked
-
-
-def supervisor_required(view: View) -> View:
-    @wraps(view)
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.role not in SUPERVISING:  # type: ignore[union-attr]
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return staff_required(checked)
-
-
+@allowed_methods("GET")
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
     desks = desks_of(request.user)  # type: ignore[arg-type]
@@ -73,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/home.html", {"desks": desks})
 
 
+@allowed_methods("GET")
 @staff_required
 def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
@@ -101,6 +74,7 @@ def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
     )
 
 
+@allowed_methods("GET")
 @staff_required
 def case(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
@@ -112,12 +86,11 @@ def case(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     return _case_page(request, opened, user)
 
 
+@allowed_methods("POST")
 @staff_required
 def case_action(request: HttpRequest, desk_slug: str, number: int, what: str) -> HttpResponse:
     """The forms of the case page: note, status, labels, assign. POST only. (Replies have
     their own view, `replies.reply`: they may carry files.)"""
-    if request.method != "POST":
-        return redirect("casework:case", desk_slug, number)
     user: StaffUser = request.user  # type: ignore[assignment]
     report = access_report(user, desk_slug, number)
     opened = _open(request, report, user)
@@ -156,6 +129,7 @@ def case_action(request: HttpRequest, desk_slug: str, number: int, what: str) ->
     return _case_page(request, opened, user, status=400, **forms)
 
 
+@allowed_methods("GET")
 @staff_required
 def download(
     request: HttpRequest, desk_slug: str, number: int, attachment_id: UUID
@@ -180,6 +154,7 @@ def download(
     return response
 
 
+@allowed_methods("GET")
 @staff_required
 def preview(request: HttpRequest, desk_slug: str, number: int, attachment_id: UUID) -> HttpResponse:
     """An image shown on the desk: redrawn by the server from the cleaned copy's pixels."""
@@ -205,6 +180,7 @@ def preview(request: HttpRequest, desk_slug: str, number: int, attachment_id: UU
     return response
 
 
+@allowed_methods("GET")
 @staff_required
 def export_case(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
@@ -224,6 +200,7 @@ def export_case(request: HttpRequest, desk_slug: str, number: int) -> HttpRespon
     return response
 
 
+@allowed_methods("GET")
 @supervisor_required
 def audit(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
@@ -249,6 +226,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     )
 
 
+@allowed_methods("GET")
 @supervisor_required
 def workload(request: HttpRequest) -> HttpResponse:
     desks = desks_of(request.user)  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from tipline import vault
 from tipline.audit.actions import record
-from tipline.throttling.gate import SMALL_FORM_LIMIT, body_limit, expensive
+from tipline.throttling.gate import SMALL_FORM_LIMIT, allowed_methods, body_limit, expensive
 
 from . import conversation, storage
 from .throttle import WRONG_RECEIPTS
@@ -46,6 +46,7 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{safe_ascii_name(name)}\"; filename*=UTF-8''{quote(name)}"
 
 
+@allowed_methods("GET", "POST")  # GET: back to the receipt form (a reload, a bookmark)
 @expensive
 @body_limit(SMALL_FORM_LIMIT)
 @sensitive_post_parameters("receipt")

@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from tipline import vault
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
-from tipline.throttling.gate import SMALL_FORM_LIMIT, body_limit, expensive
+from tipline.throttling.gate import SMALL_FORM_LIMIT, allowed_methods, body_limit, expensive
 from tipline.web.middleware import csrf_protect
 
 from . import conversation, form_pages, isolation, receipts, submission, timings
@@ -30,6 +30,7 @@ from .uploads import EncryptingUploadHandler, PendingUpload
 FORM_ALLOWANCE_BYTES = 1024 * 1024
 
 
+@allowed_methods("GET")
 def desk_page(request: HttpRequest, desk_slug: str) -> HttpResponse:
     desk = get_object_or_404(Desk, slug=desk_slug)
     return render(
@@ -43,6 +44,7 @@ def desk_page(request: HttpRequest, desk_slug: str) -> HttpResponse:
     )
 
 
+@allowed_methods("GET", "POST")
 @expensive
 @body_limit(None)  # checked against the desk's limits below, before the body is read
 @csrf_exempt  # checked in _receive_report, after the upload handlers are in place
@@ -118,6 +120,7 @@ def _receive_report(
     )
 
 
+@allowed_methods("GET", "POST")
 @expensive
 @body_limit(SMALL_FORM_LIMIT)
 @sensitive_post_parameters("receipt")
@@ -144,6 +147,7 @@ def come_back(request: HttpRequest) -> HttpResponse:
     return _report_page(request, opened, form.cleaned_data["receipt"])
 
 
+@allowed_methods("GET", "POST")  # GET: back to the receipt form (a reload, a bookmark)
 @expensive
 @body_limit(None)  # checked against the largest desk limits below, before the body is read
 @csrf_exempt  # checked in _receive_message, after the upload handler is in place

@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from tipline.desks.models import Desk
 from tipline.intake.categories import active_categories
+from tipline.throttling.gate import allowed_methods
 
 from .models import RewardProgramme
 from .statistics import Period, monthly_public_counts
@@ -41,7 +41,7 @@ def months_of(period: Period) -> list[str]:
     return months
 
 
-@require_GET
+@allowed_methods("GET")
 def results(request: HttpRequest, desk_slug: str) -> HttpResponse:
     # A training desk never publishes: its reports are synthetic.
     desk = Desk.objects.filter(slug=desk_slug, is_training=False).first()

@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET, require_POST
 
+from tipline.accounts.decorators import staff_required, supervisor_required
 from tipline.accounts.models import StaffUser
 from tipline.casework.access import access_desk, access_report, desks_of
-from tipline.casework.views import staff_required, supervisor_required
 from tipline.desks.models import Desk
 from tipline.intake.models import Category
+from tipline.throttling.gate import allowed_methods
 
 from . import actions, dashboard, rewards
 from .charts import chart_css
@@ -33,14 +33,14 @@ from .models import Campaign, Outcome, Reward, RewardProgramme, RewardState
 from .throttle import WRONG_CLAIMS
 
 
-@require_GET
+@allowed_methods("GET")
 def chart_stylesheet(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(chart_css(), content_type="text/css; charset=utf-8")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-@require_POST
+@allowed_methods("POST")
 @staff_required
 def record_outcome(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
@@ -55,7 +55,7 @@ def record_outcome(request: HttpRequest, desk_slug: str, number: int) -> HttpRes
     return render(request, "outcomes/problem.html", {"form": form, "report": report}, status=400)
 
 
-@require_POST
+@allowed_methods("POST")
 @staff_required
 def correct_outcome(
     request: HttpRequest, desk_slug: str, number: int, outcome_id: int
@@ -74,7 +74,7 @@ def correct_outcome(
     return render(request, "outcomes/problem.html", {"form": form, "report": report}, status=400)
 
 
-@require_POST
+@allowed_methods("POST")
 @staff_required
 def propose_reward(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
@@ -89,6 +89,7 @@ def propose_reward(request: HttpRequest, desk_slug: str, number: int) -> HttpRes
     return render(request, "outcomes/problem.html", {"form": form, "report": report}, status=400)
 
 
+@allowed_methods("GET", "POST")
 @supervisor_required
 def desk_rewards(request: HttpRequest, desk_slug: str) -> HttpResponse:
     """The desk's reward programme, proposals to decide, and the payment of claims."""
@@ -164,21 +165,21 @@ def desk_rewards(request: HttpRequest, desk_slug: str) -> HttpResponse:
 
 
 @supervisor_required
-@require_GET
+@allowed_methods("GET")
 def installation_dashboard(request: HttpRequest) -> HttpResponse:
     desks = real_desks_of(request.user)  # type: ignore[arg-type]
     return _dashboard(request, desks, None)
 
 
 @supervisor_required
-@require_GET
+@allowed_methods("GET")
 def desk_dashboard(request: HttpRequest, desk_slug: str) -> HttpResponse:
     desk = access_desk(request.user, desk_slug)  # type: ignore[arg-type]
     return _dashboard(request, [desk], desk)
 
 
 @supervisor_required
-@require_GET
+@allowed_methods("GET")
 def dashboard_csv(request: HttpRequest, section: str, desk_slug: str = "") -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
     desks = [access_desk(user, desk_slug)] if desk_slug else real_desks_of(user)
@@ -191,6 +192,7 @@ def dashboard_csv(request: HttpRequest, section: str, desk_slug: str = "") -> Ht
     raise Http404("no such table")
 
 
+@allowed_methods("GET", "POST")
 @supervisor_required
 def campaigns(request: HttpRequest) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
@@ -219,7 +221,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 
 
 @supervisor_required
-@require_GET
+@allowed_methods("GET")
 def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
     found = _access_campaign(request.user, campaign_id)  # type: ignore[arg-type]
     figures = dashboard.campaign_figures(found)
@@ -227,7 +229,7 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @supervisor_required
-@require_GET
+@allowed_methods("GET")
 def campaign_csv(request: HttpRequest, campaign_id: int, section: str) -> HttpResponse:
     found = _access_campaign(request.user, campaign_id)  # type: ignore[arg-type]
     for part in dashboard.campaign_figures(found).sections:

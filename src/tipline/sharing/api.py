@@ -10,7 +10,8 @@ import logging
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+
+from tipline.throttling.gate import allowed_methods
 
 from .identity import IdentityUnavailable
 from .receiving import PackageRefused, receive_package
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 @csrf_exempt  # machine-to-machine: authenticated by the package's signature, no cookie
-@require_POST
+@allowed_methods("POST")
 def packages_endpoint(request: HttpRequest) -> HttpResponse:
     limit = settings.SHARING_MAX_PACKAGE_BYTES + 1024
     try:

@@ -9,14 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
 from tipline import vault
+from tipline.accounts.decorators import staff_required
 from tipline.accounts.models import Role, StaffUser
 from tipline.casework.access import access_report, private_key_of
-from tipline.casework.views import staff_required
 from tipline.desks.models import Desk
 from tipline.intake import conversation
+from tipline.throttling.gate import allowed_methods
 
 from . import actions, cards, selectors
 from .forms import BackForm, CardForm, DeskRulesForm, ShareForm
@@ -45,7 +45,7 @@ def _site(request: HttpRequest) -> str:
 
 
 @staff_required
-@require_http_methods(["GET", "POST"])
+@allowed_methods("GET", "POST")
 def partners(request: HttpRequest) -> HttpResponse:
     user = _administrator(request)
     card_form, status = CardForm(), 200
@@ -124,6 +124,7 @@ def partners(request: HttpRequest) -> HttpResponse:
     )
 
 
+@allowed_methods("GET")
 @staff_required
 def card_file(request: HttpRequest) -> HttpResponse:
     _administrator(request)
@@ -135,7 +136,7 @@ def card_file(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@allowed_methods("POST")
 def partner_state(request: HttpRequest, partner_id: int, state: str) -> HttpResponse:
     user = _administrator(request)
     partner = Partner.objects.filter(pk=partner_id).first()
@@ -160,7 +161,7 @@ def _targets(report_desk: Desk) -> list[tuple[str, str]]:
 
 
 @staff_required
-@require_http_methods(["GET", "POST"])
+@allowed_methods("GET", "POST")
 def share(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
     report = access_report(user, desk_slug, number)
@@ -216,7 +217,7 @@ def share(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@allowed_methods("POST")
 def write_back(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
     report = access_report(user, desk_slug, number)
@@ -241,7 +242,7 @@ def write_back(request: HttpRequest, desk_slug: str, number: int) -> HttpRespons
 
 
 @staff_required
-@require_POST
+@allowed_methods("POST")
 def decide(request: HttpRequest, share_id: UUID, decision: str) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
     found = Share.objects.select_related("report__desk").filter(pk=share_id).first()

@@ -34,7 +34,7 @@ from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -51,8 +51,11 @@ RETRY_AFTER_SECONDS = 10
 DEFAULT_BODY_LIMIT = 1024 * 1024
 # Sign-in, receipt and similar forms: a few short fields.
 SMALL_FORM_LIMIT = 64 * 1024
-# Methods a view answers unless it says otherwise (`http_methods`); others get 405.
-DEFAULT_METHODS = ("GET", "HEAD", "POST")
+# Methods answered by a view that is not Tipline's own and declares none (Django's admin,
+# its redirects): Tipline's own views each declare theirs with `allowed_methods`.
+OTHER_VIEWS_METHODS = ("GET", "HEAD", "POST")
+# A view of Tipline's that declares nothing only reads.
+READ_ONLY = ("GET", "HEAD")
 # A slot outlives a process that died holding it by at most this long (Redis only).
 LEASE_SECONDS = 120
 
@@ -61,6 +64,33 @@ def expensive(view: View) -> View:
     """Mark a view whose POST derives with Argon2id: it passes the gate."""
     view.admission_expensive = True  # type: ignore[attr-defined]
     return view
+
+
+def allowed_methods(*methods: str) -> Callable[[View], View]:
+    """The HTTP methods a view answers (GET brings HEAD); the gate answers 405 to any other.
+
+    Checked before anything else, the body included: a POST to a page that only shows
+    something, a PUT or a made-up method changes nothing and costs nothing.
+    """
+    names = {method.upper() for method in methods}
+    if "GET" in names:
+        names.add("HEAD")
+
+    def mark(view: View) -> View:
+        view.http_methods = tuple(sorted(names))  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def methods_of(view: Callable[..., Any]) -> tuple[str, ...]:
+    """What `view` answers: its declaration, else read-only for Tipline's own views."""
+    declared = getattr(view, "http_methods", None)
+    if declared is not None:
+        return tuple(declared)
+    if getattr(view, "__module__", "").startswith("tipline."):
+        return READ_ONLY
+    return OTHER_VIEWS_METHODS
 
 
 def body_limit(limit: int | None) -> Callable[[View], View]:
@@ -230,11 +260,19 @@ def busy(request: HttpRequest | None = None) -> HttpResponse:
 
 
 def refused(status: int, kind: str) -> HttpResponse:
-    """413 (too large) or 408 (too slow): said before or instead of reading; connection ends."""
+    """413 (too large), 408 (too slow) or 405 (wrong method): said before or instead of
+    reading the body, so the connection ends."""
     response = HttpResponse(
         render_to_string("web/refused.html", {"kind": kind}, request=None), status=status
     )
     response["Connection"] = "close"
+    return response
+
+
+def not_allowed(allowed: tuple[str, ...]) -> HttpResponse:
+    """405 with the methods the page takes, said before anything is read."""
+    response = refused(405, "wrong_method")
+    response["Allow"] = ", ".join(allowed)
     return response
 
 
@@ -262,8 +300,9 @@ class AdmissionControl:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
-        if request.method not in getattr(view, "http_methods", DEFAULT_METHODS):
-            return HttpResponseNotAllowed(getattr(view, "http_methods", DEFAULT_METHODS))
+        allowed = methods_of(view)
+        if request.method not in allowed:
+            return not_allowed(allowed)
         length = declared_length(request)
         limit = getattr(view, "body_limit", DEFAULT_BODY_LIMIT)
         if limit is not None and length > limit:

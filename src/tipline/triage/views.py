@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from tipline import vault
+from tipline.accounts.decorators import staff_required
 from tipline.accounts.models import StaffUser
 from tipline.casework.access import access_report, private_key_of
-from tipline.casework.views import staff_required
 from tipline.intake import conversation
+from tipline.throttling.gate import allowed_methods
 
 from . import actions
 from .actions import LinkKind
@@ -23,7 +23,7 @@ class LinkForm(forms.Form):
 
 
 @staff_required
-@require_POST
+@allowed_methods("POST")
 def link(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     """Link this report to another of the desk, as related or as its duplicate."""
     user: StaffUser = request.user  # type: ignore[assignment]
