@@ -14,7 +14,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 DEMO_PORT ?= 8001
 
 .PHONY: run demo test lint format bench bench-vault bench-inbox bench-inbox-postgres bench-submit \
-	bench-submit-postgres bench-stats bench-stats-postgres bench-sharing bench-cleaning fuzz clean
+	bench-submit-postgres bench-submit-cores bench-stats bench-stats-postgres bench-sharing bench-cleaning fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -116,6 +116,11 @@ bench-submit-postgres: $(VENV)/.installed-run
 	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
 	$(BIN)/python bench/submit.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
 	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
+
+# The same on one core and on two (taskset), for the capacity model in docs/deploy.md.
+bench-submit-cores: $(VENV)/.installed-run
+	taskset -c 0 $(BIN)/python bench/submit.py --surge 0
+	taskset -c 0,1 $(BIN)/python bench/submit.py --surge 0
 
 # Dashboard, campaign and public results over 100,000 reports and 20,000 outcomes.
 bench-stats: $(VENV)/.installed-run
