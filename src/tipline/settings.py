@@ -42,6 +42,9 @@ ARGON2_CONCURRENCY = max(1, CORES // WEB_WORKERS)
 # `tipline serve` runs receipt derivations in a service of this many single-threaded
 # processes, shared by all its workers (tipline.vault.derivations); 0 keeps them in threads.
 DERIVATION_PROCESSES = env.integer("TIPLINE_DERIVATION_PROCESSES", CORES, minimum=0)
+# Where the service's private socket folder is made: a runtime folder that nothing ages
+# (systemd: RuntimeDirectory=tipline, /run/tipline); empty: the system's temporary folder.
+RUNTIME_DIR = env.text("TIPLINE_RUNTIME_DIR", "")
 # Requests that cost an Argon2id derivation, admitted at once per process, and how long one
 # may wait for a slot before it is answered 503 (see tipline.throttling.gate). Twice the
 # derivations: while one admitted request parses, queries, commits or renders, another is

@@ -215,9 +215,9 @@ def accept_invitation(token: str, *, password: str, totp_code: str) -> NewStaff:
 def revoke_staff(user: StaffUser, *, acting_user: StaffUser | None) -> None:
     """Stop an account: it cannot sign in and receives no new report. History stays."""
     with transaction.atomic():
-        StaffUser.objects.filter(pk=user.pk).update(is_active=False)
+        user.is_active = False
+        user.save(update_fields=["is_active"])  # a save, so that caches of who is active hear it
         record("staff.revoked", actor=acting_user, staff=user.username)
-    user.is_active = False
 
 
 def set_language(user: StaffUser, language: str, *, acting_user: StaffUser | None) -> None:

@@ -33,16 +33,22 @@ def _page(key: Hashable, render: Callable[[], str]) -> str:
     if cached is None or cached[0] < now:
         cached = (now + TTL_SECONDS, render())
         with _lock:
+            for old in [k for k, (until, _) in _pages.items() if until < now]:
+                del _pages[old]
             _pages[key] = cached
     return cached[1]
 
 
 def form_page(
-    key: tuple[int, int, str], render: Callable[[], str], *, receipt: str, csrf_token: str
+    key: tuple[int, int, str, float],
+    render: Callable[[], str],
+    *,
+    receipt: str,
+    csrf_token: str,
 ) -> str:
-    """The form page for (desk, category, language) with this request's receipt and CSRF
-    token filled in. `render` renders it with `RECEIPT_MARKER` and `CSRF_MARKER` in their
-    places."""
+    """The form page for (desk, category, language, setup read at) with this request's
+    receipt and CSRF token filled in. `render` renders it with `RECEIPT_MARKER` and
+    `CSRF_MARKER` in their places."""
     page = _page(("form", *key), render)
     return page.replace(RECEIPT_MARKER, receipt).replace(CSRF_MARKER, csrf_token)
 

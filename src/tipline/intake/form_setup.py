@@ -4,9 +4,11 @@ Every reporter who opens or sends a form asked the database the same things: the
 category, its questions, whether the desk has a recipient. Under a surge those repeated
 reads (and the ORM's work to build them) were a large share of a submission's CPU after
 Argon2id (bench/submit.py's profile). So they are kept here per (desk, category), for
-`TTL_SECONDS` at most, and dropped at once in this process when a desk, category, question,
-membership or staff account is saved or deleted; another worker process sees an edit within
-`TTL_SECONDS`.
+`TTL_SECONDS` at most, and dropped in this process when a desk, category, question,
+membership or staff account is saved or deleted (at once and again at its commit); another
+worker process sees an edit within `TTL_SECONDS`, and so does this one for a change made
+with a queryset `update()`, which sends no signal. The pages rendered from a setup are kept
+under its reading time (`form_pages`), so they are never older than it.
 
 What is *not* kept: the recipients a report is sealed to. `submission.submit_report` reads
 them fresh inside each submission, so that a report is sealed to the desk's recipients at
@@ -18,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -39,30 +42,35 @@ class FormSetup:
     category: Category
     questions: tuple[Question, ...]
     ready: bool  # the desk had a recipient: reports can be read by someone
+    read_at: float  # when it was read: pages rendered from it are kept under it too
 
 
-_setups: dict[tuple[str, str], tuple[float, FormSetup | None]] = {}
+_setups: dict[tuple[str, str], FormSetup] = {}
 _lock = threading.Lock()
 
 
 def form_setup(desk_slug: str, category_slug: str) -> FormSetup | None:
     """The setup of an active category of a desk, or None when there is no such thing.
 
-    Objects returned are shared between the threads of this process: read them, never
-    change them.
+    Only what exists is kept (so the slugs someone makes up keep nothing here), and
+    entries past their time are dropped whenever a new one is kept. Objects returned are
+    shared between the threads of this process: read them, never change them.
     """
     key, now = (desk_slug, category_slug), time.monotonic()
     with _lock:
         kept = _setups.get(key)
-    if kept is not None and kept[0] >= now:
-        return kept[1]
-    setup = _read(desk_slug, category_slug)
-    with _lock:
-        _setups[key] = (now + TTL_SECONDS, setup)
+    if kept is not None and kept.read_at + TTL_SECONDS >= now:
+        return kept
+    setup = _read(desk_slug, category_slug, now)
+    if setup is not None:
+        with _lock:
+            for old in [k for k, v in _setups.items() if v.read_at + TTL_SECONDS < now]:
+                del _setups[old]
+            _setups[key] = setup
     return setup
 
 
-def _read(desk_slug: str, category_slug: str) -> FormSetup | None:
+def _read(desk_slug: str, category_slug: str, now: float) -> FormSetup | None:
     category = (
         Category.objects.select_related("desk")
         .filter(desk__slug=desk_slug, slug=category_slug, is_active=True)
@@ -75,6 +83,7 @@ def _read(desk_slug: str, category_slug: str) -> FormSetup | None:
         category=category,
         questions=tuple(category.questions.all()),
         ready=bool(recipients_of(category.desk)),
+        read_at=now,
     )
 
 
@@ -96,4 +105,7 @@ def forget_all() -> None:
 @receiver(post_delete, sender=Membership)
 @receiver(post_delete, sender=StaffUser)
 def _edited(**kwargs: object) -> None:
+    # Now, and again once the change is committed: a request that read the old rows in
+    # between would otherwise keep them for TTL_SECONDS.
     forget_all()
+    transaction.on_commit(forget_all)

@@ -9,6 +9,7 @@ this, and they hold the code already.
 
 import logging
 import threading
+import time
 from functools import cache
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 
 from tipline import vault
+from tipline.throttling.gate import AdmissionRefused
 
 from .models import ReceiptSalt
 
@@ -94,16 +96,31 @@ def derive(code: str) -> vault.ReceiptSecrets:
     process per core shared by every worker, so no more derivations run at once than the
     host has cores, and a busy worker can use the cores an idle one leaves (see
     `tipline.vault.derivations` for why processes and not threads). Elsewhere (commands,
-    tests), or if the service does not answer, it runs in this thread, at most
+    tests), or if the service is gone, it runs in this thread, at most
     `ARGON2_CONCURRENCY` at once in a process: the admission gate lets in a few more
     requests than that, so that a core freed by one derivation goes at once to the next
-    request instead of waiting while another request parses or commits.
+    request instead of waiting while another request parses or commits. A service that is
+    there but does not answer in time means the host is past its capacity: the request is
+    refused (503) rather than derived here on top.
     """
     salt = receipt_salt()
     if _service is not None:
         try:
             return vault.derive_receipt_secrets(code, salt, service=_service)
-        except vault.DerivationUnavailable:
-            logger.warning("the derivation service did not answer; deriving in this process")
+        except vault.DerivationBusy:
+            raise AdmissionRefused from None  # 503 + Retry-After: the host is past capacity
+        except vault.DerivationUnavailable as gone:
+            _say_service_gone(str(gone))
     with _derivations():
         return vault.derive_receipt_secrets(code, salt)
+
+
+_last_said = 0.0
+
+
+def _say_service_gone(why: str) -> None:
+    """Log that the service is gone, at most once a minute (it would be every request)."""
+    global _last_said
+    if time.monotonic() - _last_said > 60:
+        _last_said = time.monotonic()
+        logger.warning("the derivation service is unavailable (%s): deriving in threads", why)

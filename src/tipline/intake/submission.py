@@ -33,6 +33,11 @@ class DeskNotReady(Exception):
     """The desk has no recipient: a report would be stored that nobody could read."""
 
 
+class SubmissionConflict(Exception):
+    """The desk's setup changed under the report (its category was deleted a moment ago):
+    nothing was stored; sending again meets the desk as it is now."""
+
+
 @dataclass(frozen=True)
 class Submitted:
     report: Report
@@ -69,18 +74,25 @@ def submit_report(
 ) -> Submitted:
     """Store a report for good and return its receipt.
 
-    Raises `DeskNotReady` or `attachments.AttachmentRefused`; nothing is kept then.
+    Raises `DeskNotReady`, `SubmissionConflict` or `attachments.AttachmentRefused`;
+    nothing is kept then.
     """
     report_id, report_key = uuid.uuid4(), vault.new_report_key()
     try:
         with timings.phase("argon2id"):
             secrets = receipts.derive(receipt_code)
         # A form sent twice carries the same receipt: the second arrival meets the unique
-        # lookup at commit (IntegrityError, below) and gets the first one's receipt. No
-        # query ahead for it: resends are rare, and every submission would pay for it.
+        # lookup when it inserts (IntegrityError, below) and gets the first one's receipt.
+        # No query ahead for it: resends are rare, and every submission would pay for it.
         with timings.phase("database"):
             recipients = recipients_of(desk)
         if not recipients:
+            # A resend of a report that arrived before the desk lost its last recipient
+            # still gets its receipt (its first answer may never have reached the reporter).
+            earlier = _already_received(secrets.lookup, receipt_code)
+            if earlier is not None:
+                pending.discard()
+                return earlier
             raise DeskNotReady
         with timings.phase("files"):
             kept = keep_received_files(pending, desk, report_id, report_key)
@@ -103,10 +115,14 @@ def submit_report(
                 description,
             )
     except IntegrityError:
-        # The same form, committed a moment ago by a request running beside this one.
+        # The same form, committed a moment ago by a request running beside this one; or,
+        # when no report has its lookup, a category deleted while this one was on its way.
         pending.discard()
         storage.discard_report_files(report_id)
-        return _already_received(secrets.lookup, receipt_code)
+        earlier = _already_received(secrets.lookup, receipt_code)
+        if earlier is None:
+            raise SubmissionConflict from None
+        return earlier
     except BaseException:
         pending.discard()
         storage.discard_report_files(report_id)
@@ -187,15 +203,19 @@ def _next_report_number(desk: Desk) -> int:
     The UPDATE locks the desk's row until commit, so two reports never share a number; it
     returns the new value in the same statement (RETURNING: SQLite 3.35+ and PostgreSQL).
     """
-    table, column = Desk._meta.db_table, Desk._meta.get_field("last_report_number").column
+    quote = connection.ops.quote_name
+    table = quote(Desk._meta.db_table)
+    number = quote(Desk._meta.get_field("last_report_number").column)
+    key = quote(Desk._meta.pk.column)  # type: ignore[union-attr]
+    sql = f"UPDATE {table} SET {number} = {number} + 1 WHERE {key} = %s RETURNING {number}"  # noqa: S608 - names from the model, quoted; the value is bound
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {column} = {column} + 1 WHERE id = %s RETURNING {column}",  # noqa: S608 - names from the model, value bound
-            [desk.pk],
-        )
+        cursor.execute(sql, [desk.pk])
         return int(cursor.fetchone()[0])
 
 
-def _already_received(lookup: str, receipt_code: str) -> Submitted:
-    report = Report.objects.get(receipt_lookup=lookup)
+def _already_received(lookup: str, receipt_code: str) -> Submitted | None:
+    """The report this receipt made before, if any (a form sent again)."""
+    report = Report.objects.filter(receipt_lookup=lookup).first()
+    if report is None:
+        return None
     return Submitted(report, vault.format_receipt_code(receipt_code), first_time=False)

@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from tipline import vault
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
-from tipline.throttling.gate import SMALL_FORM_LIMIT, allowed_methods, body_limit, expensive
+from tipline.throttling.gate import SMALL_FORM_LIMIT, allowed_methods, body_limit, busy, expensive
 from tipline.web.middleware import csrf_protect
 
 from . import conversation, form_pages, form_setup, isolation, receipts, submission, timings
@@ -54,10 +54,13 @@ def report_form(request: HttpRequest, desk_slug: str, category_slug: str) -> Htt
     if setup is None:
         raise Http404("no such form")
     desk, category = setup.desk, setup.category
-    if not setup.ready:
-        return render(request, "intake/not_ready.html", {"desk": desk}, status=503)
     if request.method != "POST":
+        if not setup.ready:
+            return render(request, "intake/not_ready.html", {"desk": desk}, status=503)
         return _empty_form_page(request, setup)
+    # A POST is read even when the desk has no recipient now: it may be a form sent again,
+    # whose report arrived before, and its reporter must still get the receipt
+    # (`submit_report` refuses anything new with DeskNotReady).
 
     if _declared_size(request) > desk.max_attachments * desk.max_attachment_bytes + (
         FORM_ALLOWANCE_BYTES
@@ -107,6 +110,8 @@ def _receive_report(
         )
     except submission.DeskNotReady:
         return render(request, "intake/not_ready.html", {"desk": desk}, status=503)
+    except submission.SubmissionConflict:
+        return busy(request)  # nothing stored: "send the same page again"
     except AttachmentRefused as refused:
         return _form_page(
             request,
@@ -309,7 +314,7 @@ def _empty_form_page(request: HttpRequest, setup: form_setup.FormSetup) -> HttpR
         return page.content.decode()
 
     html = form_pages.form_page(
-        (desk.pk, category.pk, language),
+        (desk.pk, category.pk, language, setup.read_at),
         render_with_markers,
         receipt=receipts.issue_for_form(),
         csrf_token=get_token(request),

@@ -13,8 +13,10 @@ the people it protects:
 
 1. The declared body size is checked against what the view may take (`body_limit`): more
    is 413 at once, nothing read. Only the forms that take files accept large bodies.
-2. When every slot is busy and the queue is full, 503 with Retry-After at once, before the
-   body is read: a surge is answered cheaply.
+2. When every slot is busy and the queue is full, or long enough that this request would
+   wait past its limit (the queue times how long a slot is held, `HoldTimes`), 503 with
+   Retry-After at once, before the body is read: a surge is answered cheaply, and what is
+   admitted is served within the wait.
 3. The body is read in bounded time (`body.BoundedBody`), holding no slot: a client that
    sends slowly or not at all costs one thread for a bounded time, then gets 408.
 4. Only then is a slot taken (waiting in the queue, else 503); it is held until the answer.
@@ -107,6 +109,32 @@ class AdmissionRefused(Exception):
     """No slot came free in time."""
 
 
+class HoldTimes:
+    """How long a slot is held, on a moving average: what a new arrival can expect to wait.
+
+    A request that would wait past `ADMISSION_WAIT_SECONDS` is refused *at the door*, before
+    its body is read (a form with files is read whole before it takes a slot), instead of
+    being read, parsed and then refused after its wait: under a surge that wasted work was
+    what pulled the good submissions down, and the waits what made admitted requests slow.
+    """
+
+    WEIGHT = 0.2  # of the newest hold: a few dozen requests decide, a surge is felt at once
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.seconds = 0.0  # nothing known yet: expect no wait
+
+    def add(self, held: float) -> None:
+        with self._lock:
+            self.seconds = (
+                held if not self.seconds else (self.seconds + self.WEIGHT * (held - self.seconds))
+            )
+
+    def expected_wait(self, ahead: int, slots: int) -> float:
+        """The wait of an arrival with `ahead` requests waiting before it for `slots`."""
+        return (ahead + 1) * self.seconds / max(1, slots)
+
+
 class Gate(Protocol):
     def overloaded(self) -> bool: ...
     def enter(self) -> bool: ...
@@ -119,15 +147,23 @@ class LocalGate:
     def __init__(self, slots: int, wait_seconds: float, queue: int) -> None:
         self._slots = threading.BoundedSemaphore(slots)
         self._count_lock = threading.Lock()
+        self._local = threading.local()
         self.capacity = slots
         self.queue = queue
         self.wait_seconds = wait_seconds
         self.busy_slots = 0
         self.waiting = 0
+        self.holds = HoldTimes()
 
     def overloaded(self) -> bool:
+        """Every slot busy, and the queue full or too long to be served within the wait."""
         with self._count_lock:
-            return self.busy_slots >= self.capacity and self.waiting >= self.queue
+            if self.busy_slots < self.capacity:
+                return False
+            waiting = self.waiting
+        if waiting >= self.queue:
+            return True
+        return self.holds.expected_wait(waiting, self.capacity) > self.wait_seconds
 
     def enter(self) -> bool:
         with self._count_lock:
@@ -139,9 +175,15 @@ class LocalGate:
                 self.waiting -= 1
                 if entered:
                     self.busy_slots += 1
+        if entered:
+            self._local.since = time.monotonic()
         return entered
 
     def leave(self) -> None:
+        since = getattr(self._local, "since", None)
+        if since is not None:
+            self.holds.add(time.monotonic() - since)
+            self._local.since = None
         with self._count_lock:
             self.busy_slots -= 1
         self._slots.release()
@@ -159,14 +201,11 @@ end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
 return 0
 """
+# KEYS: slots, waiting. ARGV: now. Returns {busy slots, waiting}.
 _OVERLOADED = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2])
-   and redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then
-  return 1
-end
-return 0
+return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2])}
 """
 
 
@@ -191,9 +230,17 @@ class SharedGate:
         self.capacity = slots
         self.queue = queue
         self.wait_seconds = wait_seconds
+        # Measured by this process: every process of a host does the same work.
+        self.holds = HoldTimes()
 
     def overloaded(self) -> bool:
-        return bool(self._overloaded(self._keys, [time.time(), self.capacity, self.queue]))
+        """Every slot of the host busy, and its queue full or too long for the wait."""
+        busy, waiting = self._overloaded(self._keys, [time.time()])
+        if int(busy) < self.capacity:
+            return False
+        if int(waiting) >= self.queue:
+            return True
+        return self.holds.expected_wait(int(waiting), self.capacity) > self.wait_seconds
 
     def enter(self) -> bool:
         token = uuid.uuid4().hex
@@ -203,6 +250,7 @@ class SharedGate:
             args = [now, token, now + LEASE_SECONDS, self.capacity]
             if self._enter(self._keys, args):
                 self._local.token = token
+                self._local.since = time.monotonic()
                 return True
             if time.monotonic() >= deadline:
                 self._redis.zrem(self._keys[1], token)
@@ -212,6 +260,7 @@ class SharedGate:
     def leave(self) -> None:
         token = getattr(self._local, "token", None)
         if token is not None:
+            self.holds.add(time.monotonic() - self._local.since)
             self._redis.zrem(self._keys[0], token)
             self._local.token = None
 

@@ -30,7 +30,13 @@ from .claims import (
     open_claim_code_as_reporter,
     seal_claim_code_for_reporter,
 )
-from .derivations import DerivationService, DerivationUnavailable, RunningService, start_service
+from .derivations import (
+    DerivationBusy,
+    DerivationService,
+    DerivationUnavailable,
+    RunningService,
+    start_service,
+)
 from .errors import DecryptionError, MalformedSecret, VaultError
 from .installation import (
     InstallationIdentity,
@@ -102,6 +108,7 @@ from .triage import (
 
 __all__ = [
     "DecryptionError",
+    "DerivationBusy",
     "DerivationService",
     "DerivationUnavailable",
     "InstallationIdentity",

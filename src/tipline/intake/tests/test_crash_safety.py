@@ -87,9 +87,15 @@ def test_every_acknowledged_report_survives_sigkill(
         reporters = [
             threading.Thread(target=report_until_stopped, args=(n,)) for n in range(REPORTERS)
         ]
+        before = len(acknowledged)
         for thread in reporters:
             thread.start()
-        time.sleep(rng.uniform(1.5, 4.0))
+        # Kill at a random moment once this round has reporters going (on a loaded machine
+        # the first answers of a fresh server take a while): mid-derivation, mid-commit, ...
+        deadline = time.monotonic() + 60
+        while len(acknowledged) == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.2, 3.0))
         server.kill()
         stop.set()
         for thread in reporters:

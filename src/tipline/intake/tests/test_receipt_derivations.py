@@ -48,3 +48,39 @@ def test_no_more_derivations_at_once_than_the_process_allows(
     for thread in threads:
         thread.join()
     assert most == settings.ARGON2_CONCURRENCY
+
+
+@pytest.mark.django_db
+def test_with_the_service_the_secrets_are_the_same_and_without_it_too() -> None:
+    """Under `tipline serve` derivations go to the host's service; when it is gone, the
+    worker derives itself and the receipt still opens the same report."""
+    code = vault.new_receipt_code()
+    here = receipts.derive(code)
+    running = vault.start_service(1)
+    try:
+        receipts.use_service(running.service)
+        assert receipts.derive(code).lookup == here.lookup
+        running.stop()  # gone (killed, never started): the worker derives itself
+        assert receipts.derive(code).lookup == here.lookup
+    finally:
+        receipts.use_service(None)
+        running.stop()
+
+
+@pytest.mark.django_db
+def test_a_service_that_does_not_answer_in_time_turns_the_request_away(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tipline.throttling.gate import AdmissionRefused
+    from tipline.vault import derivations
+
+    def overloaded(*args: object, **kwargs: object) -> bytes:
+        raise vault.DerivationBusy("no answer in time")
+
+    monkeypatch.setattr(derivations.DerivationService, "derive", overloaded)
+    receipts.use_service(vault.DerivationService("/nowhere/socket"))
+    try:
+        with pytest.raises(AdmissionRefused):  # 503 + Retry-After, not a second derivation
+            receipts.derive(vault.new_receipt_code())
+    finally:
+        receipts.use_service(None)

@@ -97,3 +97,26 @@ def test_a_database_that_cannot_answer_gets_busy_not_a_server_error(
     assert response.status_code == 503
     assert response["Retry-After"] == str(admission.RETRY_AFTER_SECONDS)
     assert not Report.objects.exists()
+
+
+def test_a_request_that_would_wait_past_its_limit_is_refused_at_the_door() -> None:
+    gate = LocalGate(slots=1, wait_seconds=1, queue=8)
+    gate.holds.add(0.6)  # a slot is held 0.6 s
+    assert gate.enter()  # the one slot is busy
+    assert not gate.overloaded()  # the next one waits about 0.6 s: it may wait
+    gate.waiting = 1  # one is waiting already: the next would wait about 1.2 s
+    assert gate.overloaded()
+    gate.waiting = 0
+    gate.leave()
+    assert not gate.overloaded()  # a free slot: never refused
+
+
+def test_hold_times_follow_the_newest_holds() -> None:
+    holds = admission.HoldTimes()
+    assert holds.expected_wait(10, 2) == 0  # nothing known yet: no one refused for it
+    holds.add(1.0)
+    assert holds.seconds == 1.0
+    for _ in range(30):
+        holds.add(0.1)
+    assert holds.seconds < 0.11
+    assert holds.expected_wait(3, 2) == pytest.approx(4 * holds.seconds / 2)

@@ -16,14 +16,25 @@ import pytest
 from tipline import vault
 from tipline.vault import derivations, params
 
+# The suite's receipt cost (the `fast_vault` fixture lowers it); the service runs only it.
+COST = params.Argon2Cost(opslimit=1, memlimit=8 * 1024 * 1024)
+
 
 @pytest.fixture
 def service() -> Iterator[vault.RunningService]:
-    running = vault.start_service(2)
+    running = vault.start_service(2, COST)
     try:
+        wait_for_children(running.pid, 2)
         yield running
     finally:
         running.stop()
+
+
+def wait_for_children(pid: int, count: int) -> set[int]:
+    deadline = time.monotonic() + 10
+    while len(children := children_of(pid)) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return children
 
 
 def children_of(pid: int) -> set[int]:
@@ -47,7 +58,10 @@ def alive(pid: int) -> bool:
     return fields[0] != "Z"
 
 
-def test_the_service_derives_what_a_thread_derives(service: vault.RunningService) -> None:
+def test_the_service_derives_what_a_thread_derives(
+    service: vault.RunningService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(params, "RECEIPT_COST", COST)
     salt, code = vault.new_receipt_salt(), vault.new_receipt_code()
     here = vault.derive_receipt_secrets(code, salt)
     there = vault.derive_receipt_secrets(code, salt, service=service.service)
@@ -67,12 +81,13 @@ def test_only_its_own_user_can_reach_the_socket(service: vault.RunningService) -
     "request_bytes",
     [
         b"XXXX" + b"\0" * 40,  # not our protocol
-        struct.pack("!4sIQ16sH", b"TLD1", 999, 64 * 1024 * 1024, b"s" * 16, 4) + b"1234",
-        struct.pack("!4sIQ16sH", b"TLD1", 2, 1 << 40, b"s" * 16, 4) + b"1234",  # 1 TiB
-        struct.pack("!4sIQ16sH", b"TLD1", 2, 64 * 1024 * 1024, b"s" * 16, 60000),
+        struct.pack("!4sIQ16sH", b"TLD1", 999, COST.memlimit, b"s" * 16, 4) + b"1234",
+        struct.pack("!4sIQ16sH", b"TLD1", 1, 1 << 40, b"s" * 16, 4) + b"1234",  # 1 TiB
+        struct.pack("!4sIQ16sH", b"TLD1", 1, 64 * 1024 * 1024, b"s" * 16, 4) + b"1234",
+        struct.pack("!4sIQ16sH", b"TLD1", 1, COST.memlimit, b"s" * 16, 60000),
         b"",  # connects and says nothing
     ],
-    ids=["magic", "passes", "memory", "long-password", "empty"],
+    ids=["magic", "passes", "memory", "another-real-cost", "long-password", "empty"],
 )
 def test_a_hostile_request_is_refused_and_the_service_goes_on(
     service: vault.RunningService, request_bytes: bytes
@@ -84,8 +99,15 @@ def test_a_hostile_request_is_refused_and_the_service_goes_on(
         connection.shutdown(socket.SHUT_WR)
         answer = connection.recv(100)
     assert answer in (b"NO", b"")
-    cost = params.Argon2Cost(opslimit=1, memlimit=8 * 1024 * 1024)
-    assert len(service.service.derive(b"1" * 20, b"s" * 16, cost)) == 32
+    assert len(service.service.derive(b"1" * 20, b"s" * 16, COST)) == 32
+
+
+def test_a_request_at_another_cost_is_refused_so_the_caller_derives_itself(
+    service: vault.RunningService,
+) -> None:
+    other = params.Argon2Cost(opslimit=2, memlimit=8 * 1024 * 1024)
+    with pytest.raises(vault.DerivationUnavailable):
+        service.service.derive(b"1" * 20, b"s" * 16, other)
 
 
 def test_a_child_that_dies_is_replaced(service: vault.RunningService) -> None:
@@ -96,9 +118,35 @@ def test_a_child_that_dies_is_replaced(service: vault.RunningService) -> None:
     while time.monotonic() < deadline and len(children_of(service.pid) - children) < 1:
         time.sleep(0.05)
     assert len(children_of(service.pid)) == 2
-    cost = params.Argon2Cost(opslimit=1, memlimit=8 * 1024 * 1024)
     for _ in range(4):
-        assert len(service.service.derive(b"1" * 20, b"s" * 16, cost)) == 32
+        assert len(service.service.derive(b"1" * 20, b"s" * 16, COST)) == 32
+
+
+def test_an_interrupted_child_leaves_the_service_reachable(
+    service: vault.RunningService,
+) -> None:
+    os.kill(next(iter(children_of(service.pid))), signal.SIGINT)
+    time.sleep(0.3)
+    assert Path(service.service.socket_path).exists()
+    assert len(service.service.derive(b"1" * 20, b"s" * 16, COST)) == 32
+
+
+def test_a_service_whose_children_are_all_busy_says_so_in_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    running = vault.start_service(1, COST)
+    try:
+        # Someone holds the only child: a request whose header never comes (5 s).
+        holder = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        holder.connect(running.service.socket_path)
+        holder.sendall(b"TLD1")
+        time.sleep(0.2)
+        monkeypatch.setattr(derivations, "ANSWER_SECONDS", 0.5)
+        with pytest.raises(vault.DerivationBusy):
+            running.service.derive(b"1" * 20, b"s" * 16, COST)
+        holder.close()
+    finally:
+        running.stop()
 
 
 def test_a_stopped_service_is_unavailable_and_leaves_nothing(
@@ -117,7 +165,8 @@ def test_the_service_ends_when_the_process_that_started_it_is_killed(tmp_path: P
     script = (
         "import sys, time\n"
         "from tipline import vault\n"
-        "running = vault.start_service(2)\n"
+        "from tipline.vault import params\n"
+        "running = vault.start_service(2, params.Argon2Cost(1, 8 * 1024 * 1024))\n"
         "print(running.pid, running.service.socket_path, flush=True)\n"
         "time.sleep(120)\n"
     )
@@ -125,7 +174,7 @@ def test_the_service_ends_when_the_process_that_started_it_is_killed(tmp_path: P
     assert starter.stdout is not None
     pid_text, path = starter.stdout.readline().split()
     service_pid = int(pid_text)
-    children = children_of(service_pid)
+    children = wait_for_children(service_pid, 2)
     assert len(children) == 2
     starter.kill()
     starter.wait()
@@ -133,18 +182,55 @@ def test_the_service_ends_when_the_process_that_started_it_is_killed(tmp_path: P
     while time.monotonic() < deadline and any(alive(p) for p in {service_pid, *children}):
         time.sleep(0.05)
     assert not any(alive(p) for p in {service_pid, *children})
-    assert not Path(path).exists()
+    assert not Path(path).parent.exists()  # socket and private folder gone
+
+
+def service_processes() -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"tipline.vault.derivations import main" in command:
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("after_seconds", [0.0, 0.05, 0.2])
+def test_a_service_whose_starter_dies_while_it_starts_does_not_stay(
+    after_seconds: float,
+) -> None:
+    """Killed before the service could ask Linux to end it with its parent: it must see
+    that it was orphaned and go, children and all."""
+    before = service_processes()
+    script = (
+        "import threading, time\n"
+        "from tipline import vault\n"
+        "from tipline.vault import params\n"
+        "threading.Thread(target=vault.start_service, daemon=True,\n"
+        "                 args=(2, params.Argon2Cost(1, 8 * 1024 * 1024))).start()\n"
+        "time.sleep(120)\n"
+    )
+    starter = subprocess.Popen([sys.executable, "-c", script])
+    time.sleep(after_seconds)
+    starter.kill()
+    starter.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(alive(p) for p in service_processes() - before):
+        time.sleep(0.1)
+    assert not [p for p in service_processes() - before if alive(p)]
 
 
 def test_requests_beyond_the_children_wait_their_turn(service: vault.RunningService) -> None:
     """Eight callers on two children: every one answered, none refused."""
     from concurrent.futures import ThreadPoolExecutor
 
-    cost = params.Argon2Cost(opslimit=1, memlimit=8 * 1024 * 1024)
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(
             pool.map(
-                lambda n: service.service.derive(str(n).encode() * 4, b"s" * 16, cost), range(32)
+                lambda n: service.service.derive(str(n).encode() * 4, b"s" * 16, COST), range(32)
             )
         )
     assert len(set(answers)) == 32

@@ -1,5 +1,4 @@
-import ctypes
-import signal
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +10,11 @@ from django.core.wsgi import get_wsgi_application
 
 from tipline import vault
 from tipline.intake import receipts
+from tipline.processes import end_with_parent
 from tipline.triage import language
 from tipline.web.server import TiplineServer, gunicorn_options
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -47,11 +49,7 @@ class Command(BaseCommand):
             )
         application = get_wsgi_application()
         language.load()  # before the workers fork: they share it, no submission waits for it
-        # Before the workers fork too: they inherit the service's address.
-        derivations = None
-        if settings.DERIVATION_PROCESSES:
-            derivations = vault.start_service(settings.DERIVATION_PROCESSES)
-            receipts.use_service(derivations.service)
+        derivations = _start_derivations()  # before the workers fork: they inherit it
         server = TiplineServer(
             application,
             gunicorn_options(
@@ -68,10 +66,22 @@ class Command(BaseCommand):
 
 
 def _end_with_parent() -> None:
-    """In the child, before it runs: ask Linux to send it SIGTERM when its parent dies, even
-    by SIGKILL (elsewhere the child notices within a second that its parent is gone)."""
+    """In the scheduler, before it runs: SIGTERM when `serve` dies, even by SIGKILL
+    (elsewhere it notices within a second that its parent is gone)."""
+    end_with_parent()
+
+
+def _start_derivations() -> vault.RunningService | None:
+    """The host's derivation service (`tipline.vault.derivations`), or None: then each
+    worker derives in its own threads, as the embedded mode did before."""
+    if not settings.DERIVATION_PROCESSES:
+        return None
     try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+        running = vault.start_service(
+            settings.DERIVATION_PROCESSES, folder=settings.RUNTIME_DIR or None
+        )
+    except (vault.DerivationUnavailable, OSError) as error:
+        logger.warning("no derivation service (%s): deriving in the workers' threads", error)
+        return None
+    receipts.use_service(running.service)
+    return running
