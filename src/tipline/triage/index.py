@@ -15,6 +15,7 @@ import numpy as np
 
 from tipline import vault
 
+from . import priors
 from .embedding import DIMENSIONS
 
 SHARD_SIZE = 1024
@@ -27,6 +28,9 @@ _HEADER = struct.Struct("<4sIII")  # magic, entries, dimensions, fingerprints
 _MAGIC = b"TRI3"
 CHUNK = 4096  # rows converted to float32 at a time (bounded memory)
 MIN_PER_LANGUAGE = 5
+# How many reports a language's prior counts as (measured on the held-out set: 2, 5 and 10
+# give within a report of each other; see tests/test_related_reports.py).
+PRIOR_WEIGHT = 5
 
 
 @dataclass
@@ -216,14 +220,28 @@ def language_codes(entries: Entries) -> np.ndarray:
     return entries.languages.view("<u4").reshape(-1)
 
 
-def language_means(parts: list[Entries]) -> dict[int, np.ndarray]:
-    """The mean vector of each detected language over the desk's index.
+def language_code(language: str) -> int:
+    """The int `language_codes` gives for a language code such as "ur"."""
+    return int.from_bytes(language.encode("ascii")[:4].ljust(4, b"\0"), "little")
+
+
+def language_means(
+    parts: list[Entries], offsets: dict[str, np.ndarray] | None = None
+) -> dict[int, np.ndarray]:
+    """The mean vector of each detected language over the desk's index (key -1: all rows).
 
     The embedding of a text carries its language as well as its meaning; reports in the same
     language look alike whatever they say. Subtracting each language's mean vector removes
-    most of that, so that a report's partner in another language ranks first (measured on
-    the test set: from half of the pairs to nearly all). Languages with fewer than
-    `MIN_PER_LANGUAGE` reports use the mean of all reports."""
+    most of that, so that a report's partner in another language ranks first (held-out set:
+    from 8-14 of 32 pairs to 30-32 of 32, `tests/test_related_reports.py`).
+
+    A few reports do not make a mean. So a language with a shipped offset
+    (`priors.offsets()`) starts from a prior, the desk's overall mean moved by that offset,
+    worth `PRIOR_WEIGHT` reports: its mean is (sum of its vectors + PRIOR_WEIGHT x prior) /
+    (count + PRIOR_WEIGHT). A language without one uses its own mean from `MIN_PER_LANGUAGE`
+    reports on, the overall mean before."""
+    if offsets is None:
+        offsets = priors.offsets()
     sums: dict[int, np.ndarray] = {}
     counts: dict[int, int] = {}
     total = np.zeros(DIMENSIONS, np.float64)
@@ -241,15 +259,25 @@ def language_means(parts: list[Entries]) -> dict[int, np.ndarray]:
                 mask = block_codes == code
                 sums[int(code)] = sums.get(int(code), 0) + block[mask].sum(axis=0)
                 counts[int(code)] = counts.get(int(code), 0) + int(mask.sum())
-    overall = (total / max(rows, 1)).astype(np.float32)
-    means = {
-        code: (sums[code] / counts[code]).astype(np.float32)
-        if counts[code] >= MIN_PER_LANGUAGE
-        else overall
-        for code in sums
-    }
+    overall = total / max(rows, 1)
+    offset_of = {language_code(language): offset for language, offset in offsets.items()}
+    # The overall mean already holds the offsets in the desk's mix of languages; a language's
+    # prior is the overall mean moved from that mix to the language alone.
+    mix = sum(
+        (counts[code] * offset_of[code] for code in counts if code in offset_of),
+        np.zeros(DIMENSIONS, np.float64),
+    ) / max(rows, 1)
+    means: dict[int, np.ndarray] = {}
+    for code, count in counts.items():
+        if code in offset_of:
+            prior = overall - mix + offset_of[code]
+            means[code] = (sums[code] + PRIOR_WEIGHT * prior) / (count + PRIOR_WEIGHT)
+        elif count >= MIN_PER_LANGUAGE:
+            means[code] = sums[code] / count
+        else:
+            means[code] = overall
     means[-1] = overall
-    return means
+    return {code: mean.astype(np.float32) for code, mean in means.items()}
 
 
 def centred(vector: np.ndarray, mean: np.ndarray) -> np.ndarray:

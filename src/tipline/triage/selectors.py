@@ -70,7 +70,16 @@ def related_reports(
     return rank(loaded, report.id, indexed.shard.epoch_id, shown=shown)
 
 
-def rank(loaded: Loaded, report_id: uuid.UUID, epoch_id: int, *, shown: int = SHOWN) -> list[Match]:
+def rank(
+    loaded: Loaded,
+    report_id: uuid.UUID,
+    epoch_id: int,
+    *,
+    shown: int = SHOWN,
+    means: dict[int, np.ndarray] | None = None,
+) -> list[Match]:
+    """The best earlier matches of one indexed report. `means` are the language means to
+    centre on; by default those of everything loaded (what the case page does)."""
     home = loaded.by_epoch.get(epoch_id)
     if home is None:
         return []
@@ -79,7 +88,8 @@ def rank(loaded: Loaded, report_id: uuid.UUID, epoch_id: int, *, shown: int = SH
     if not len(rows):
         return []
     row = int(rows[0])
-    means = index.language_means(list(loaded.by_epoch.values()))
+    if means is None:
+        means = index.language_means(list(loaded.by_epoch.values()))
     own_code = int(index.language_codes(home)[row])
     vector = home.vectors[row].astype(np.float32) * home.scales[row]
     query = index.centred(vector, means.get(own_code, means[-1]))
