@@ -18,6 +18,10 @@ server holds on its own opens it:
 - Attachment fingerprints and text-sketch values are BLAKE2b hashes keyed with subkeys of
   the triage key, never plain hashes: even a leaked decrypted shard cannot be checked
   against a known file or text by someone without the key.
+- A triage key is opened only with a recipient's private key, which is present only in
+  that recipient's signed-in request or in the background analyser of the same web
+  process, which holds it for a bounded time (`tipline.triage.background`). It never goes
+  through a Celery broker: Redis would keep it at rest.
 
 Limits: the keyed hashes of different epochs differ, so an identical attachment or a
 near-duplicate text is matched only within one epoch (text similarity by embedding works

@@ -1,6 +1,7 @@
-"""Triage in a real browser: an analyst opens a report in Urdu, sees the earlier English
-report of the same event ranked first, marks the Urdu one its duplicate; both cases show
-the link. Screenshot of the case view's triage panel; axe-core on the page."""
+"""Triage in a real browser: an analyst signs in (the inbox starts the background analysis),
+opens a report in Urdu, sees the earlier English report of the same event ranked first,
+marks the Urdu one its duplicate; both cases show the link. Screenshot of the case view's
+triage panel; axe-core on the page."""
 
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from tipline.audit.models import AuditEvent
 from tipline.intake.tests.helpers import receipt_from, send_report
 from tipline.testing.accessibility import accessibility_problems
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, screenshot, totp_code
+from tipline.triage.background import ANALYSER
 
 
 @pytest.mark.slow
@@ -44,6 +46,9 @@ def test_an_analyst_marks_a_duplicate_across_languages_in_the_browser(
     page.click("button[type=submit]")
     page.fill("input[name=code]", totp_code(setup.device.key))
     page.click("button[type=submit]")
+    # Signing in lands on the inbox, which hands the session's key to the background analyser.
+    page.wait_for_url(f"{base}/staff/desk/narcotics/")
+    assert ANALYSER.wait_until_idle()
     page.goto(f"{base}/staff/desk/narcotics/report/3/")
     panel = page.locator("section.triage")
     assert "ur" in panel.inner_text()

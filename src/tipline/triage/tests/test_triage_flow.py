@@ -14,10 +14,17 @@ from tipline.audit.models import AuditEvent
 from tipline.casework.tests.helpers import report_in
 from tipline.intake import conversation
 from tipline.intake.attachments import read_attachment
-from tipline.intake.tests.test_nothing_readable_at_rest import database_bytes, forms_of
+from tipline.intake.models import Report
+from tipline.intake.tests.test_nothing_readable_at_rest import (
+    data_folder_bytes,
+    database_bytes,
+    forms_of,
+)
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, sign_in
 from tipline.triage import actions, embedding, selectors
-from tipline.triage.models import DetectedLanguage, EpochSeal, Link
+from tipline.triage.background import ANALYSER
+from tipline.triage.epochs import keys_of
+from tipline.triage.models import DetectedLanguage, EpochSeal, Indexed, Link
 
 pytestmark = pytest.mark.django_db
 CASE = "/staff/desk/narcotics/report/{}/"
@@ -38,6 +45,8 @@ def test_related_report_is_shown_and_linking_is_audited_on_both_cases(
     report_in(setup, description="A white truck crossed the Torkham border at 2 am with heroin.")
     report_in(setup, description="Someone sells stolen motorbikes behind the cinema.")
     report_in(setup, description="رات دو بجے سفید ٹرک ہیروئن لے کر طورخم سرحد سے گزرا۔")
+    # What the background analyser does (test_background_analysis.py); here only the pages.
+    actions.analyse(list(Report.objects.all()), setup.analyst, setup.private_key)
     client = Client()
     sign_in(client, setup.analyst, setup.device)
     page = client.get(CASE.format(3)).content.decode()
@@ -105,11 +114,19 @@ def test_identical_attachment_and_near_duplicate_text_are_reasons(
 
 @pytest.mark.django_db(transaction=True)
 def test_nothing_triage_keeps_is_readable_at_rest(files_dir: Path) -> None:
+    """Analysed the way production does it (the inbox hands the session's key to the
+    background analyser), linked, then the database and every file are searched for the
+    text, the vectors, plain hashes of the file and the keys that were in memory."""
     setup = DeskWithRecipient()
     text = "MARKER7Q3Z a white truck crossed the border with heroin"
     first, _ = report_in(setup, description=text, photo=True)
     second, _ = report_in(setup, description=text, photo=True)
-    actions.analyse([first, second], setup.analyst, setup.private_key)
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    assert client.get("/staff/desk/narcotics/").status_code == 200
+    assert ANALYSER.wait_until_idle()
+    assert ANALYSER.holding() == 0
+    assert Indexed.objects.count() == 2
     opened = [
         conversation.open_as_staff(r, setup.analyst, setup.private_key) for r in (first, second)
     ]
@@ -117,9 +134,11 @@ def test_nothing_triage_keeps_is_readable_at_rest(files_dir: Path) -> None:
 
     at_rest = database_bytes()
     assert b"Narcotics desk" in at_rest
+    files = b"".join(content for _, content in data_folder_bytes())
     vector = embedding.embed([text])[0]
     quantised = np.round(vector / np.max(np.abs(vector)) * 127).astype(np.int8).tobytes()
     photo = read_attachment(opened[0].report_key, first.id, first.attachments.get().id)
+    triage_keys = keys_of(setup.analyst, setup.private_key, setup.desk.pk).values()
     secrets = [
         *forms_of("MARKER7Q3Z"),
         vector.tobytes()[:64],  # the embedding, as float32 or int8
@@ -127,9 +146,12 @@ def test_nothing_triage_keeps_is_readable_at_rest(files_dir: Path) -> None:
         hashlib.sha256(photo).digest(),  # plain hashes of the cleaned file
         hashlib.blake2b(photo, digest_size=16).digest(),
         hashlib.sha256(photo).hexdigest().encode(),
+        bytes(setup.private_key._key),  # the key the session handed over
+        *(key._key for key in triage_keys),  # and the triage keys opened with it
     ]
     for secret in secrets:
         assert secret not in at_rest
+        assert secret not in files
     for link in Link.objects.all():
         assert first.id.bytes not in bytes(link.body) and first.id.hex.encode() not in bytes(
             link.body
