@@ -83,7 +83,7 @@ def analyse(reports: list[Report], user: StaffUser, private_key: vault.StaffPriv
             epoch, key = epoch_key_for(report, user, private_key)
         except vault.DecryptionError:
             continue
-        fingerprints = [_fingerprint(opened, key, a) for a in report.attachments.all()]
+        fingerprints = [file_fingerprints(opened, a, [key])[0] for a in report.attachments.all()]
         group = by_epoch.setdefault(epoch.pk, (epoch, key, []))
         group[2].append((report, report_text(opened), fingerprints))
     added = 0
@@ -186,13 +186,16 @@ def shard_context(epoch_id: int, shard_id: int) -> str:
     return f"triage/epoch/{epoch_id}/shard/{shard_id}"
 
 
-def _fingerprint(opened: conversation.OpenedReport, key: vault.TriageKey, attachment: Any) -> bytes:
+def file_fingerprints(
+    opened: conversation.OpenedReport, attachment: Any, keys: list[vault.TriageKey]
+) -> list[bytes]:
+    """The cleaned file's keyed fingerprint under each key, decrypting it once."""
     report_id = opened.report.id
     with open(storage.attachment_path(report_id, attachment.id), "rb") as source:
         chunks = vault.decrypt_stream(
             opened.report_key, source, context=attachment_context(report_id, attachment.id)
         )
-        return vault.attachment_fingerprint(key, chunks)
+        return vault.attachment_fingerprints(keys, chunks)
 
 
 def _append(

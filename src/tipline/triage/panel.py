@@ -48,7 +48,7 @@ def panel(
         background.hand_over_from(
             request, user, report.desk_id, first=None if analysed else report.pk
         )
-    matches = selectors.related_reports(report, user, private_key) if analysed else None
+    matches = selectors.related_reports(opened, user, private_key) if analysed else None
     others = {
         r.pk: r
         for r in Report.objects.filter(

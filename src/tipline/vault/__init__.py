@@ -37,8 +37,11 @@ The keys (DESIGN.md, "Keys"):
     report-key seals). Anyone holding an epoch's key with the database can compare all its
     reports, exactly as they can read them. While analysis runs, the web process holds the
     recipient's private key in memory, for at most two minutes after their last page; Python
-    cannot wipe memory (no swap, no core dumps: docs/deploy.md). Keyed hashes differ between
-    epochs (details in `triage`).
+    cannot wipe memory (no swap, no core dumps: docs/deploy.md).
+  * Keyed hashes differ between epochs. A recipient holding several epochs' keys finds the
+    same file or a near-duplicate across them by hashing the report they are reading under
+    each other key they hold, in memory, for that request; a newcomer holds no earlier key
+    and computes nothing there. Files over 64 MiB are compared within their epoch only.
 - the installation's identity and packages to partners         -> `installation`
 
 Argon2id costs live in `params`.
@@ -112,6 +115,7 @@ from .tokens import new_token, token_digest
 from .triage import (
     TriageKey,
     attachment_fingerprint,
+    attachment_fingerprints,
     decrypt_triage_index,
     encrypt_triage_index,
     keyed_shingle_values,
@@ -139,6 +143,7 @@ __all__ = [
     "TriageKey",
     "VaultError",
     "attachment_fingerprint",
+    "attachment_fingerprints",
     "change_password",
     "check_public_key",
     "claim_code_digest",

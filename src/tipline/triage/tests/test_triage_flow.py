@@ -4,12 +4,15 @@ gains nothing, and nothing triage keeps is readable at rest."""
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from django.test import Client
 
+from tipline import vault
 from tipline.accounts.actions import create_staff
+from tipline.accounts.models import StaffUser
 from tipline.audit.models import AuditEvent
 from tipline.casework.tests.helpers import report_in
 from tipline.intake import conversation
@@ -71,12 +74,9 @@ def test_related_report_is_shown_and_linking_is_audited_on_both_cases(
     assert client.get(CASE.format(3) + "triage/link/").status_code == 405
 
 
-def test_a_staff_member_added_later_gains_no_similarity_over_earlier_reports(
-    desk_with_recipient: DeskWithRecipient, files_dir: Path
-) -> None:
-    setup = desk_with_recipient
-    first, _ = report_in(setup, description="Boats bring diesel across the gulf every Tuesday.")
-    actions.analyse([first], setup.analyst, setup.private_key)
+def _newcomer(setup: DeskWithRecipient) -> tuple[StaffUser, vault.StaffPrivateKey]:
+    """A second analyst added to the desk now: later reports are sealed to both (a new
+    epoch), earlier ones to the first analyst only."""
     newcomer = create_staff(
         username="newcomer",
         password=STRONG_PASSWORD,
@@ -84,18 +84,70 @@ def test_a_staff_member_added_later_gains_no_similarity_over_earlier_reports(
         desks=[setup.desk],
         acting_user=None,
     ).user
-    second, _ = report_in(setup, description="Boats bring diesel across the gulf every Tuesday!")
-    from tipline import vault
+    return newcomer, vault.unlock_with_password(newcomer.key_record, STRONG_PASSWORD)
 
-    newcomer_key = vault.unlock_with_password(newcomer.key_record, STRONG_PASSWORD)
+
+def _opened(report: Report, user: StaffUser, key: vault.StaffPrivateKey) -> Any:
+    return conversation.open_as_staff(report, user, key)
+
+
+def test_a_staff_member_added_later_gains_no_similarity_over_earlier_reports(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    setup = desk_with_recipient
+    text = "Boats bring diesel across the gulf every Tuesday and the coast guard looks away."
+    first, _ = report_in(setup, description=text, photo=True)
+    actions.analyse([first], setup.analyst, setup.private_key)
+    newcomer, newcomer_key = _newcomer(setup)
+    second, _ = report_in(setup, description=text + "!", photo=True)
     assert actions.analyse([second], newcomer, newcomer_key) == 1
-    assert not EpochSeal.objects.filter(staff=newcomer, epoch__shards__blob__isnull=False).filter(
-        epoch__members=str(setup.analyst.pk)
+    assert not EpochSeal.objects.filter(staff=newcomer, epoch__members=str(setup.analyst.pk))
+    # Not the text, not the near-duplicate, not the same photo: nothing of before.
+    assert (
+        selectors.related_reports(_opened(second, newcomer, newcomer_key), newcomer, newcomer_key)
+        == []
     )
-    assert selectors.related_reports(second, newcomer, newcomer_key) == []
-    # The analyst, recipient of both, sees the earlier one (other epoch: text only).
-    found = selectors.related_reports(second, setup.analyst, setup.private_key)
+    # The analyst, recipient of both, holds both epochs' keys and finds it by all three.
+    found = selectors.related_reports(
+        _opened(second, setup.analyst, setup.private_key), setup.analyst, setup.private_key
+    )
     assert found and found[0].report_id == first.id
+    assert set(found[0].reasons) == {"attachment", "near_duplicate", "text"}
+
+
+def test_the_same_attachment_is_found_across_epochs(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    """Keyed hashes differ between epochs; the analyst's case page hashes the report's file
+    under the earlier epoch's key too, and finds the earlier report with the same photo."""
+    setup = desk_with_recipient
+    first, _ = report_in(
+        setup, description="Crates of rifles at warehouse 12 of the port.", photo=True
+    )
+    unrelated, _ = report_in(setup, description="Stolen motorbikes are sold behind the cinema.")
+    actions.analyse([first, unrelated], setup.analyst, setup.private_key)
+    newcomer, newcomer_key = _newcomer(setup)
+    second, _ = report_in(setup, description="My cousin took this picture last night.", photo=True)
+    actions.analyse([second], setup.analyst, setup.private_key)
+    epochs = {i.shard.epoch_id for i in Indexed.objects.select_related("shard")}
+    assert len(epochs) == 2
+
+    found = selectors.related_reports(
+        _opened(second, setup.analyst, setup.private_key), setup.analyst, setup.private_key
+    )
+    assert found is not None
+    assert found[0].report_id == first.id and found[0].reasons[0] == "attachment"
+    assert all("attachment" not in m.reasons for m in found[1:])
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    page = client.get(CASE.format(second.number)).content.decode()
+    row = page.split("Related earlier reports")[1].split("</tr>")[1]
+    assert f"#{first.number}" in row and "same attachment" in row
+    # The newcomer, recipient of the later report only, finds nothing before they came.
+    assert (
+        selectors.related_reports(_opened(second, newcomer, newcomer_key), newcomer, newcomer_key)
+        == []
+    )
 
 
 def test_identical_attachment_and_near_duplicate_text_are_reasons(
@@ -106,7 +158,9 @@ def test_identical_attachment_and_near_duplicate_text_are_reasons(
     first, _ = report_in(setup, description=text, photo=True)
     second, _ = report_in(setup, description=text + " Again.", photo=True)
     actions.analyse([first, second], setup.analyst, setup.private_key)
-    best = selectors.related_reports(second, setup.analyst, setup.private_key)
+    best = selectors.related_reports(
+        _opened(second, setup.analyst, setup.private_key), setup.analyst, setup.private_key
+    )
     assert best is not None
     assert best[0].report_id == first.id
     assert set(best[0].reasons) == {"attachment", "near_duplicate", "text"}
