@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from tipline import vault
@@ -83,7 +83,7 @@ def analyse(reports: list[Report], user: StaffUser, private_key: vault.StaffPriv
             epoch, key = epoch_key_for(report, user, private_key)
         except vault.DecryptionError:
             continue
-        fingerprints = [file_fingerprints(opened, a, [key])[0] for a in report.attachments.all()]
+        fingerprints = [file_fingerprints(opened, a, [key])[0] for a in reporter_files(report)]
         group = by_epoch.setdefault(epoch.pk, (epoch, key, []))
         group[2].append((report, report_text(opened), fingerprints))
     added = 0
@@ -184,6 +184,12 @@ def waiting_count(desk_id: int, user: StaffUser) -> int:
 
 def shard_context(epoch_id: int, shard_id: int) -> str:
     return f"triage/epoch/{epoch_id}/shard/{shard_id}"
+
+
+def reporter_files(report: Report) -> Any:
+    """The files the reporter sent (with the report or a later message), never the desk's
+    replies: the same form sent to two reporters says nothing of their reports."""
+    return report.attachments.filter(Q(message__isnull=True) | Q(message__author__isnull=True))
 
 
 def file_fingerprints(

@@ -20,7 +20,7 @@ from tipline.accounts.models import StaffUser
 from tipline.intake import conversation
 
 from . import index
-from .actions import file_fingerprints, report_text, shard_context
+from .actions import file_fingerprints, report_text, reporter_files, shard_context
 from .epochs import keys_of
 from .models import Indexed, Shard
 
@@ -109,7 +109,7 @@ def prober(opened: conversation.OpenedReport, loaded: Loaded) -> Prober:
         text = report_text(opened)
         files: list[list[bytes]] = [
             file_fingerprints(opened, attachment, keys)
-            for attachment in opened.report.attachments.all()
+            for attachment in reporter_files(opened.report)
             if attachment.size_bytes <= PROBE_MAX_BYTES
         ]
         return {

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tipline import vault
@@ -18,6 +19,7 @@ from tipline.casework.tests.helpers import report_in
 from tipline.intake import conversation
 from tipline.intake.attachments import read_attachment
 from tipline.intake.models import Report
+from tipline.intake.tests.samples import jpeg_with_gps
 from tipline.intake.tests.test_nothing_readable_at_rest import (
     data_folder_bytes,
     database_bytes,
@@ -148,6 +150,32 @@ def test_the_same_attachment_is_found_across_epochs(
         selectors.related_reports(_opened(second, newcomer, newcomer_key), newcomer, newcomer_key)
         == []
     )
+
+
+def test_the_desks_own_files_in_replies_are_no_reason(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    """The same file sent to two reporters says nothing about their reports."""
+    setup = desk_with_recipient
+    first, _ = report_in(setup, description="Crates of rifles at warehouse 12 of the port.")
+    second, _ = report_in(setup, description="Stolen motorbikes are sold behind the cinema.")
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    for report in (first, second):
+        response = client.post(
+            f"/staff/desk/narcotics/report/{report.number}/reply/",
+            {
+                "text": "Is this the place?",
+                "attachments": [SimpleUploadedFile("map.jpg", jpeg_with_gps())],
+            },
+        )
+        assert response.status_code == 302
+    actions.analyse([first, second], setup.analyst, setup.private_key)
+    found = selectors.related_reports(
+        _opened(second, setup.analyst, setup.private_key), setup.analyst, setup.private_key
+    )
+    assert found and found[0].report_id == first.id
+    assert found[0].reasons == ["text"]
 
 
 def test_identical_attachment_and_near_duplicate_text_are_reasons(
