@@ -18,8 +18,9 @@ What a job holds, and for how long: per session that handed work over, the staff
 private key, the desks to analyse and the reports to do first. It is dropped, and with it
 this process's last reference to the key, as soon as (a) nothing waits on those desks that
 this analyser could take on, (b) `HOLD_SECONDS` have passed since that session's last page
-handed work over, or (c) the session is gone (signed out, or expired and cleared). Triage
-keys opened for a pass, texts and vectors live only for that pass.
+handed work over (checked between passes of `actions.ANALYSE_AT_ONCE` reports), or (c)
+the session is gone (signed out, or expired and cleared). Triage keys opened for a pass,
+texts and vectors live only for that pass.
 
 Several workers and hosts: each web process has its own analyser and they share the work
 through the database. A report is claimed before it is embedded (`actions.claim_waiting`: a

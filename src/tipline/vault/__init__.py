@@ -36,8 +36,9 @@ The keys (DESIGN.md, "Keys"):
     shard, how many links a report has, and each epoch's members (the same facts as the
     report-key seals). Anyone holding an epoch's key with the database can compare all its
     reports, exactly as they can read them. While analysis runs, the web process holds the
-    recipient's private key in memory, for at most two minutes after their last page; Python
-    cannot wipe memory (no swap, no core dumps: docs/deploy.md).
+    recipient's private key in memory, until two minutes after their last page (checked
+    between passes of 8 reports); Python cannot wipe memory (no swap, no core dumps:
+    docs/deploy.md).
   * Keyed hashes differ between epochs. A recipient holding several epochs' keys finds the
     same file or a near-duplicate across them by hashing the report they are reading under
     each other key they hold, in memory, for that request; a newcomer holds no earlier key
