@@ -167,8 +167,11 @@ class Analyser:
                 self._drop(job, None)
                 return
             for desk_id, firsts in desks.items():
-                claimed, _added = actions.analyse_waiting(desk_id, user, private_key, first=firsts)
-                if not claimed:  # nothing waits that this analyser may take on
+                claimed, added = actions.analyse_waiting(desk_id, user, private_key, first=firsts)
+                # Nothing waits that this analyser may take on; or what it took it could not
+                # add (indexed meanwhile by another, or not to be opened): no busy loop over
+                # the same reports, the next hand-over tries again.
+                if not claimed or not added:
                     finished.append(desk_id)
         except Exception:
             # The job goes, key and all; its reports stay waiting for the next hand-over.

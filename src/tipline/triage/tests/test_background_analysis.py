@@ -148,6 +148,24 @@ def test_the_key_is_held_no_longer_than_its_time(
     assert not Indexed.objects.exists()
 
 
+def test_reports_that_cannot_be_added_do_not_keep_the_analyser_spinning(
+    files_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A claimed report it cannot add (indexed by another meanwhile, or not to be opened)
+    ends the job at once, rather than a loop over the same report until the hold runs out."""
+    setup = DeskWithRecipient()
+    report_in(setup, description="Boats bring diesel across the gulf every Tuesday.")
+    client = signed_in(setup)
+    passes: list[int] = []
+    monkeypatch.setattr(actions, "analyse", lambda reports, *args: passes.append(1) or 0)
+    ANALYSER.hand_over(
+        setup.analyst, setup.private_key, setup.desk.pk, session_key=client.session.session_key
+    )
+    assert ANALYSER.wait_until_idle(timeout=20)  # the hold is 120 s
+    assert passes == [1]
+    assert not Claim.objects.exists()  # released for the next hand-over
+
+
 def test_a_report_claimed_by_another_analyser_is_left_to_it_until_its_lease_ends(
     files_dir: Path,
 ) -> None:
