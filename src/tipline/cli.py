@@ -16,9 +16,22 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tipline.settings")
     if sys.argv[1:2] == ["demo"]:
         _point_into_demo_folder(sys.argv[2:])
+    if sys.argv[1:2] == ["serve"]:
+        _workers_into_environment(sys.argv[2:])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["tipline", *sys.argv[1:]])
+
+
+def _workers_into_environment(arguments: list[str]) -> None:
+    """Before settings load: `serve --workers N` is TIPLINE_WEB_WORKERS=N, so that the
+    limits each worker derives from it (its share of the cores, its admission slots) are
+    computed for the number of workers that really run."""
+    for index, argument in enumerate(arguments):
+        if argument.startswith("--workers="):
+            os.environ["TIPLINE_WEB_WORKERS"] = argument.split("=", 1)[1]
+        elif argument == "--workers" and index + 1 < len(arguments):
+            os.environ["TIPLINE_WEB_WORKERS"] = arguments[index + 1]
 
 
 def _point_into_demo_folder(arguments: list[str]) -> None:

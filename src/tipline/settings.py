@@ -10,6 +10,7 @@
 | TIPLINE_HTTPS             | false (true behind a TLS proxy) |
 | TIPLINE_WEB_WORKERS       | 1                               |
 | TIPLINE_WEB_THREADS       | 64                              |
+| TIPLINE_DERIVATION_PROCESSES | one per core (0: in threads) |
 """
 
 import os
@@ -36,7 +37,11 @@ WEB_THREADS = env.integer("TIPLINE_WEB_THREADS", 64, minimum=1)
 # Argon2id derivations at once per process: one per core across all workers (Argon2id
 # fills 64 MiB and is bound by memory bandwidth; bench/vault.py measured 4 at once on 2
 # cores slower than 2). See tipline.intake.receipts.
-ARGON2_CONCURRENCY = max(1, len(os.sched_getaffinity(0)) // WEB_WORKERS)  # cores we may use
+CORES = len(os.sched_getaffinity(0))  # the cores this process may run on
+ARGON2_CONCURRENCY = max(1, CORES // WEB_WORKERS)
+# `tipline serve` runs receipt derivations in a service of this many single-threaded
+# processes, shared by all its workers (tipline.vault.derivations); 0 keeps them in threads.
+DERIVATION_PROCESSES = env.integer("TIPLINE_DERIVATION_PROCESSES", CORES, minimum=0)
 # Requests that cost an Argon2id derivation, admitted at once per process, and how long one
 # may wait for a slot before it is answered 503 (see tipline.throttling.gate). Twice the
 # derivations: while one admitted request parses, queries, commits or renders, another is

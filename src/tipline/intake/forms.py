@@ -1,6 +1,7 @@
 """The reporter's forms, built from a category's questions in the reporter's language."""
 
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -73,9 +74,17 @@ def field_for(question: Question, language: str) -> forms.Field:
 class ReportForm(forms.Form):
     receipt = forms.CharField(widget=forms.HiddenInput, max_length=200)
 
-    def __init__(self, category: Category, language: str, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        category: Category,
+        language: str,
+        *args: Any,
+        questions: Sequence[Question] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`questions`: the category's questions when the caller has them (`form_setup`)."""
         super().__init__(*args, **kwargs)
-        self.questions = list(category.questions.all())
+        self.questions = list(category.questions.all() if questions is None else questions)
         for question in self.questions:
             self.fields[f"q_{question.key}"] = field_for(question, language)
         self.fields["description"] = ReporterTextField(

@@ -7,6 +7,7 @@ second report or a receipt the reporter never sees. Only someone holding the for
 this, and they hold the code already.
 """
 
+import logging
 import threading
 from functools import cache
 
@@ -19,6 +20,7 @@ from tipline import vault
 from .models import ReceiptSalt
 
 _signer = signing.Signer(salt="tipline.intake.receipt-in-form")
+logger = logging.getLogger(__name__)
 
 
 class FormReceiptInvalid(Exception):
@@ -37,8 +39,27 @@ def code_from_form(signed: str) -> str:
         raise FormReceiptInvalid from None
 
 
+_salt: bytes | None = None
+
+
 def receipt_salt() -> bytes:
-    """The installation's receipt salt, made on first use (one row, safe under races)."""
+    """The installation's receipt salt, made on first use (one row, safe under races).
+
+    It never changes once made (every receipt depends on it), so a process reads it once.
+    """
+    global _salt
+    if _salt is None:
+        _salt = _stored_salt()
+    return _salt
+
+
+def forget_salt() -> None:
+    """Read the salt again on next use (tests, which make a new database each time)."""
+    global _salt
+    _salt = None
+
+
+def _stored_salt() -> bytes:
     row = ReceiptSalt.objects.filter(pk=1).first()
     if row is None:
         try:
@@ -55,14 +76,34 @@ def _derivations() -> threading.BoundedSemaphore:
     return threading.BoundedSemaphore(settings.ARGON2_CONCURRENCY)
 
 
+# The host's derivation service, when `tipline serve` started one (`use_service`); its
+# workers are forks of the process that set it, so they all use the same one.
+_service: vault.DerivationService | None = None
+
+
+def use_service(service: vault.DerivationService | None) -> None:
+    """Send every receipt derivation of this process (and its forks) to `service`."""
+    global _service
+    _service = service
+
+
 def derive(code: str) -> vault.ReceiptSecrets:
     """One Argon2id derivation. Call outside any transaction.
 
-    At most `ARGON2_CONCURRENCY` run at once in a process (one per core): the admission gate
-    lets in a few more requests than that, so a core freed by one derivation goes at once
-    to the next request instead of waiting while another request parses or commits; and
-    more derivations at once than cores only slow each other (memory bandwidth).
+    Under `tipline serve` it runs in the host's derivation service: one single-threaded
+    process per core shared by every worker, so no more derivations run at once than the
+    host has cores, and a busy worker can use the cores an idle one leaves (see
+    `tipline.vault.derivations` for why processes and not threads). Elsewhere (commands,
+    tests), or if the service does not answer, it runs in this thread, at most
+    `ARGON2_CONCURRENCY` at once in a process: the admission gate lets in a few more
+    requests than that, so that a core freed by one derivation goes at once to the next
+    request instead of waiting while another request parses or commits.
     """
     salt = receipt_salt()
+    if _service is not None:
+        try:
+            return vault.derive_receipt_secrets(code, salt, service=_service)
+        except vault.DerivationUnavailable:
+            logger.warning("the derivation service did not answer; deriving in this process")
     with _derivations():
         return vault.derive_receipt_secrets(code, salt)

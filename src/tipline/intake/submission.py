@@ -13,8 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tipline import jobs, vault
@@ -76,12 +75,11 @@ def submit_report(
     try:
         with timings.phase("argon2id"):
             secrets = receipts.derive(receipt_code)
+        # A form sent twice carries the same receipt: the second arrival meets the unique
+        # lookup at commit (IntegrityError, below) and gets the first one's receipt. No
+        # query ahead for it: resends are rare, and every submission would pay for it.
         with timings.phase("database"):
-            already = Report.objects.filter(receipt_lookup=secrets.lookup).exists()
             recipients = recipients_of(desk)
-        if already:
-            pending.discard()
-            return _already_received(secrets.lookup, receipt_code)
         if not recipients:
             raise DeskNotReady
         with timings.phase("files"):
@@ -186,10 +184,16 @@ def _commit(
 def _next_report_number(desk: Desk) -> int:
     """The desk's next report number, raised by the database inside the transaction.
 
-    The UPDATE locks the desk's row until commit, so two reports never share a number.
+    The UPDATE locks the desk's row until commit, so two reports never share a number; it
+    returns the new value in the same statement (RETURNING: SQLite 3.35+ and PostgreSQL).
     """
-    Desk.objects.filter(pk=desk.pk).update(last_report_number=F("last_report_number") + 1)
-    return int(Desk.objects.values_list("last_report_number", flat=True).get(pk=desk.pk))
+    table, column = Desk._meta.db_table, Desk._meta.get_field("last_report_number").column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = {column} + 1 WHERE id = %s RETURNING {column}",  # noqa: S608 - names from the model, value bound
+            [desk.pk],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _already_received(lookup: str, receipt_code: str) -> Submitted:

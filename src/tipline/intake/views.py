@@ -4,7 +4,7 @@ keep nothing about who asked."""
 
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from tipline.desks.models import Desk
 from tipline.throttling.gate import SMALL_FORM_LIMIT, allowed_methods, body_limit, expensive
 from tipline.web.middleware import csrf_protect
 
-from . import conversation, form_pages, isolation, receipts, submission, timings
+from . import conversation, form_pages, form_setup, isolation, receipts, submission, timings
 from .attachments import AttachmentRefused
 from .categories import active_categories
 from .forms import MessageForm, ReceiptForm, ReportForm
@@ -50,12 +50,14 @@ def desk_page(request: HttpRequest, desk_slug: str) -> HttpResponse:
 @csrf_exempt  # checked in _receive_report, after the upload handlers are in place
 @sensitive_post_parameters()
 def report_form(request: HttpRequest, desk_slug: str, category_slug: str) -> HttpResponse:
-    desk = get_object_or_404(Desk, slug=desk_slug)
-    category = get_object_or_404(Category, desk=desk, slug=category_slug, is_active=True)
-    if not submission.desk_is_ready(desk):
+    setup = form_setup.form_setup(desk_slug, category_slug)
+    if setup is None:
+        raise Http404("no such form")
+    desk, category = setup.desk, setup.category
+    if not setup.ready:
         return render(request, "intake/not_ready.html", {"desk": desk}, status=503)
     if request.method != "POST":
-        return _empty_form_page(request, desk, category)
+        return _empty_form_page(request, setup)
 
     if _declared_size(request) > desk.max_attachments * desk.max_attachment_bytes + (
         FORM_ALLOWANCE_BYTES
@@ -66,7 +68,7 @@ def report_form(request: HttpRequest, desk_slug: str, category_slug: str) -> Htt
     timings.start()
     response = None
     try:
-        response = _receive_report(request, desk=desk, category=category, pending=pending)
+        response = _receive_report(request, setup=setup, pending=pending)
         return response
     finally:
         pending.finished()  # the staging folder goes whatever happened
@@ -76,9 +78,10 @@ def report_form(request: HttpRequest, desk_slug: str, category_slug: str) -> Htt
 @csrf_protect
 @sensitive_variables("code")
 def _receive_report(
-    request: HttpRequest, *, desk: Desk, category: Category, pending: PendingUpload
+    request: HttpRequest, *, setup: form_setup.FormSetup, pending: PendingUpload
 ) -> HttpResponse:
-    form = ReportForm(category, get_language(), request.POST)
+    desk, category = setup.desk, setup.category
+    form = ReportForm(category, get_language(), request.POST, questions=setup.questions)
     if pending.problem:
         pending.discard()
         return _form_page(
@@ -113,11 +116,21 @@ def _receive_report(
             file_problem=refused.reason,
             file_name=refused.name,
         )
-    return render(
-        request,
-        "intake/receipt.html",
-        {"desk": desk, "receipt_code": result.receipt_code, "again": not result.first_time},
+    return _receipt_page(request, desk, result)
+
+
+def _receipt_page(request: HttpRequest, desk: Desk, result: submission.Submitted) -> HttpResponse:
+    """The receipt, shown once, from the page kept for its desk and language (form_pages)."""
+    again = not result.first_time
+
+    def render_with_marker() -> str:
+        context = {"desk": desk, "receipt_code": form_pages.RECEIPT_MARKER, "again": again}
+        return render(request, "intake/receipt.html", context).content.decode()
+
+    html = form_pages.receipt_page(
+        (desk.pk, get_language(), again), render_with_marker, receipt=result.receipt_code
     )
+    return HttpResponse(html)
 
 
 @allowed_methods("GET", "POST")
@@ -279,13 +292,19 @@ def _form_page(
     )
 
 
-def _empty_form_page(request: HttpRequest, desk: Desk, category: Category) -> HttpResponse:
+def _empty_form_page(request: HttpRequest, setup: form_setup.FormSetup) -> HttpResponse:
     """The form as a new reporter sees it, from the rendered page kept for its desk,
     category and language (see form_pages)."""
     language = get_language()
+    desk, category = setup.desk, setup.category
 
     def render_with_markers() -> str:
-        form = ReportForm(category, language, initial={"receipt": form_pages.RECEIPT_MARKER})
+        form = ReportForm(
+            category,
+            language,
+            initial={"receipt": form_pages.RECEIPT_MARKER},
+            questions=setup.questions,
+        )
         page = _form_page(request, desk, category, form, csrf_token=form_pages.CSRF_MARKER)
         return page.content.decode()
 

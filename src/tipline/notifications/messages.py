@@ -53,6 +53,8 @@ def _desk_link(desk: Desk) -> str:
 
 
 def report_arrived(report_id: object) -> int:
+    if not settings.EMAIL_ENABLED:
+        return 0  # nothing to send: ask the database nothing (every submission comes here)
     report = Report.objects.select_related("desk", "category").filter(pk=report_id).first()
     if report is None:
         return 0  # deleted meanwhile (retention): nothing to say
@@ -79,6 +81,8 @@ def report_arrived(report_id: object) -> int:
 
 
 def reporter_wrote(report_id: object) -> int:
+    if not settings.EMAIL_ENABLED:
+        return 0
     report = Report.objects.select_related("desk").filter(pk=report_id).first()
     if report is None:
         return 0

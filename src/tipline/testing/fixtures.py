@@ -93,9 +93,14 @@ def files_dir(settings: object, tmp_path: object) -> object:
 
 @pytest.fixture(autouse=True)
 def fresh_throttle() -> None:
+    """Each test starts with no throttle count and nothing a process keeps from a database
+    that the previous test rolled back (the receipt salt, the forms' desk setup)."""
+    from tipline.intake import form_setup, receipts
     from tipline.intake.throttle import WRONG_RECEIPTS
 
     WRONG_RECEIPTS.reset()
+    receipts.forget_salt()
+    form_setup.forget_all()
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -34,8 +34,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Production keeps one SQLite connection per thread (settings.py); in the suite, threads of
-    # live servers and of concurrency tests come and go, and a connection left open by a
-    # finished thread kept stale locks on the shared test database while `tipline serve`
-    # processes opened and closed it ("disk I/O error" in the tests after them). Close each
-    # connection at the end of its request, as Django's default does.
+    # live servers and of concurrency tests come and go, so each connection closes at the end
+    # of its request, as Django's default does. (The "disk I/O error" that `tipline serve`
+    # processes met in the whole suite came from a test reading the database's files in this
+    # process: closing them dropped SQLite's POSIX locks here. Read them from another process.)
     DATABASES["default"]["CONN_MAX_AGE"] = 0

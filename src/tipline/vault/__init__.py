@@ -9,6 +9,8 @@ The keys (DESIGN.md, "Keys"):
 - staff key pairs, wrapped by password and by recovery code  -> `staff`
 - a random key per report, sealed to recipients and wrapped for the reporter -> `reports`
 - receipt codes and the secrets derived from them             -> `receipts`
+  (the Argon2id call runs in a host-wide pool of single-threaded processes when
+  `tipline serve` started one: `derivations`)
 - files of any size, in chunks                                -> `streams`
 - an unwrapped private key kept for one session               -> `sessions`
 - one-time tokens for invitations                              -> `tokens`
@@ -55,6 +57,7 @@ from .claims import (
     open_claim_code_as_reporter,
     seal_claim_code_for_reporter,
 )
+from .derivations import DerivationService, DerivationUnavailable, RunningService, start_service
 from .errors import DecryptionError, MalformedSecret, VaultError
 from .installation import (
     InstallationIdentity,
@@ -127,6 +130,8 @@ from .triage import (
 
 __all__ = [
     "DecryptionError",
+    "DerivationService",
+    "DerivationUnavailable",
     "InstallationIdentity",
     "InstallationKeyRecord",
     "MalformedSecret",
@@ -134,6 +139,7 @@ __all__ = [
     "ReceiptSecrets",
     "ReportKey",
     "ReporterKey",
+    "RunningService",
     "SessionSeal",
     "ShareKeyPair",
     "StaffEnrolment",
@@ -187,6 +193,7 @@ __all__ = [
     "seal_report_key",
     "seal_to_share",
     "seal_triage_key",
+    "start_service",
     "token_digest",
     "unlock_installation_identity",
     "unlock_with_password",

@@ -23,6 +23,7 @@ import nacl.pwhash.argon2id
 from nacl.encoding import RawEncoder
 
 from . import params
+from .derivations import DerivationService, argon2id
 from .errors import MalformedSecret
 from .symmetric import KEY_SIZE, random_bytes
 
@@ -80,22 +81,23 @@ def normalise_receipt_code(typed: str) -> str:
     return "".join(digits)
 
 
-def derive_receipt_secrets(code: str, salt: bytes) -> ReceiptSecrets:
+def derive_receipt_secrets(
+    code: str, salt: bytes, *, service: DerivationService | None = None
+) -> ReceiptSecrets:
     """The lookup value and reporter key for a receipt code: one Argon2id call.
 
     Costs `params.RECEIPT_COST` in time and memory; never call it inside a transaction.
+    With `service`, the call runs in one of the host's derivation processes (`derivations`;
+    `DerivationUnavailable` if it does not answer), else in this thread.
     """
     if len(salt) != SALT_SIZE:
         raise ValueError(f"the receipt salt must be {SALT_SIZE} bytes")
+    password = normalise_receipt_code(code).encode("ascii")
     cost = params.RECEIPT_COST
-    master = nacl.pwhash.argon2id.kdf(
-        KEY_SIZE,
-        normalise_receipt_code(code).encode("ascii"),
-        salt,
-        opslimit=cost.opslimit,
-        memlimit=cost.memlimit,
-        encoder=RawEncoder,
-    )
+    if service is not None:
+        master = service.derive(password, salt, cost)
+    else:
+        master = argon2id(password, salt, cost)
     return ReceiptSecrets(
         lookup=_split(master, b"lookup").hex(),
         reporter_key=ReporterKey(_split(master, b"reporter-key")),

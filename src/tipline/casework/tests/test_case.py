@@ -120,7 +120,7 @@ def test_an_unknown_action_or_a_get_changes_nothing(
 ) -> None:
     client, _, _ = work
     assert client.post(CASE + "delete/", {}).status_code == 404
-    assert client.get(CASE + "status/").status_code == 302
+    assert client.get(CASE + "status/").status_code == 405
     assert Report.objects.get().status == "new"
 
 

@@ -59,3 +59,16 @@ def test_an_edited_category_shows_on_the_next_form(
     category.save()
     assert "Heroin by the harbour" in Client().get(url).content.decode()
     assert send_report(Client(), category).status_code == 200
+
+
+def test_each_receipt_page_from_the_kept_page_shows_its_own_code(
+    desk_with_recipient: DeskWithRecipient, files_dir: object
+) -> None:
+    category = desk_with_recipient.desk.categories.get(slug="drug-trafficking")
+    pages = [send_report(Client(), category) for _ in range(2)]
+    codes = [receipt_from(page) for page in pages]
+    assert codes[0] and codes[1] and codes[0] != codes[1]
+    for page in pages:
+        assert form_pages.RECEIPT_MARKER.encode() not in page.content
+    for code in codes:  # each code is the one that opens its own report
+        assert Client().post("/en/receipt/", {"receipt": code}).status_code == 200

@@ -182,6 +182,36 @@ def test_no_token_or_reporter_path_reaches_the_log_whatever_the_error(
     assert "/en/" not in log
 
 
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_small_leaks_stay_closed_over_real_http(
+    served: tuple[int, DeskWithRecipient, Path],
+) -> None:
+    port, _, _ = served
+    browser = Browser(port)
+    # The reporter's CSRF cookie ends with the browser session: no lasting trace.
+    status, _, response = browser.request("GET", "/en/receipt/")
+    cookie = response.getheader("Set-Cookie") or ""
+    assert status == 200 and cookie.startswith("csrftoken=")
+    assert "expires" not in cookie.lower() and "max-age" not in cookie.lower()
+    # Each page answers only its methods, before anything else runs.
+    for method, path in [
+        ("POST", "/"),
+        ("POST", "/en/report/narcotics/"),
+        ("POST", "/staff/"),
+        ("PUT", "/en/receipt/"),
+        ("DELETE", REPORT_PATH),
+        ("BREW", "/staff/signin/"),
+    ]:
+        status, page, response = browser.request(method, path, {} if method == "POST" else None)
+        assert status == 405, (method, path)
+        assert response.getheader("Allow") and b"Nothing was stored" in page
+        browser = Browser(port)  # a refusal closes the connection
+    # Static files are for our own pages only.
+    status, _, response = Browser(port).request("GET", "/static/web/site.css")
+    assert status == 200 and response.getheader("Access-Control-Allow-Origin") is None
+
+
 FLOOD_SECONDS = 15
 
 

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.wsgi import get_wsgi_application
 
+from tipline import vault
+from tipline.intake import receipts
 from tipline.triage import language
 from tipline.web.server import TiplineServer, gunicorn_options
 
@@ -45,6 +47,11 @@ class Command(BaseCommand):
             )
         application = get_wsgi_application()
         language.load()  # before the workers fork: they share it, no submission waits for it
+        # Before the workers fork too: they inherit the service's address.
+        derivations = None
+        if settings.DERIVATION_PROCESSES:
+            derivations = vault.start_service(settings.DERIVATION_PROCESSES)
+            receipts.use_service(derivations.service)
         server = TiplineServer(
             application,
             gunicorn_options(
@@ -56,6 +63,8 @@ class Command(BaseCommand):
         finally:
             if schedule is not None:
                 schedule.terminate()
+            if derivations is not None:
+                derivations.stop()
 
 
 def _end_with_parent() -> None:
