@@ -18,6 +18,7 @@ from tipline.intake.attachments import decrypt_details, read_attachment
 from tipline.intake.models import Attachment, Report
 from tipline.intake.uploads import attachment_context
 from tipline.throttling.gate import allowed_methods
+from tipline.triage import background as triage_background
 from tipline.triage import panel as triage_panel
 
 from . import actions, export, selectors
@@ -56,6 +57,8 @@ def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
     cursor = selectors.Cursor.decode(request.GET.get("after", ""))
     reports, next_cursor = selectors.inbox(desk, user, filters, cursor)
     rows = [(r, selectors.deadlines(r, desk)) for r in reports]
+    # Waiting reports are embedded in the background with this session's key (no query here).
+    triage_background.hand_over_from(request, user, desk.pk)
     query = request.GET.copy()
     query.pop("after", None)
     return render(

@@ -1,12 +1,17 @@
 """Triage's writes: the detected language at submission, the encrypted index (analysed
 where a recipient's key is present), and links between reports. Each is audited."""
 
+import datetime as dt
 import json
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 
 from tipline import vault
 from tipline.accounts.models import StaffUser
@@ -17,10 +22,17 @@ from tipline.intake.uploads import attachment_context
 
 from . import embedding, index, language
 from .epochs import epoch_key_for
-from .models import DetectedLanguage, Indexed, Link, Shard
+from .models import Claim, DetectedLanguage, Indexed, Link, Shard
 
-# How many waiting reports one page view analyses (~25 ms each for the embedding).
-ANALYSE_AT_ONCE = 20
+# How many waiting reports one pass of an analyser takes on (~0.1-1 s each to embed).
+ANALYSE_AT_ONCE = 8
+# A claimed report is left to its analyser this long; then another may take it over (the
+# first one died, or its process was stopped).
+CLAIM_SECONDS = 300
+CLAIM_ROUNDS = 3
+# Rewrites of a shard another analyser changed meanwhile, before this pass gives up (its
+# reports stay waiting for the next one).
+APPEND_ATTEMPTS = 8
 
 
 class LinkKind:
@@ -61,8 +73,9 @@ class Prepared:
 def analyse(reports: list[Report], user: StaffUser, private_key: vault.StaffPrivateKey) -> int:
     """Index reports this recipient can open; returns how many were added.
 
-    Embedding runs here, in the recipient's request, because only here is a key present;
-    the reporter's request does nothing heavier than language detection."""
+    Embedding runs only where a recipient's key is present: in the background analyser
+    (`background`) that a signed-in session hands its key to. The reporter's request does
+    nothing heavier than language detection."""
     by_epoch: dict[int, tuple[Any, vault.TriageKey, list[tuple[Report, str, list[bytes]]]]] = {}
     for report in reports:
         try:
@@ -70,116 +83,183 @@ def analyse(reports: list[Report], user: StaffUser, private_key: vault.StaffPriv
             epoch, key = epoch_key_for(report, user, private_key)
         except vault.DecryptionError:
             continue
-        fingerprints = [_fingerprint(opened, key, a) for a in report.attachments.all()]
+        fingerprints = [file_fingerprints(opened, a, [key])[0] for a in reporter_files(report)]
         group = by_epoch.setdefault(epoch.pk, (epoch, key, []))
         group[2].append((report, report_text(opened), fingerprints))
     added = 0
     for epoch, key, items in by_epoch.values():
         vectors = embedding.embed([text for _, text, _ in items])
-        entries = index.empty()
-        for (report, text, fingerprints), vector in zip(items, vectors, strict=True):
-            one = index.entry(
-                report.id,
-                report.received_at.timestamp(),
-                language.detect(text),
-                vector,
-                index.sketch(key, text),
-                fingerprints,
-            )
-            entries = index.concatenate(entries, one)
+        entries = index.concatenate_all(
+            [
+                index.entry(
+                    report.id,
+                    report.received_at.timestamp(),
+                    language.detect(text),
+                    vector,
+                    index.sketch(key, text),
+                    fingerprints,
+                )
+                for (report, text, fingerprints), vector in zip(items, vectors, strict=True)
+            ]
+        )
         added += _append(epoch, key, [r for r, _, _ in items], entries, user)
     return added
 
 
-def analyse_waiting(desk_id: int, user: StaffUser, private_key: vault.StaffPrivateKey) -> int:
-    """Analyse up to `ANALYSE_AT_ONCE` of the desk's reports sealed to this user and not yet
-    indexed, oldest first (they are the earlier reports the newer ones compare against)."""
-    waiting = list(
-        Report.objects.filter(
-            desk_id=desk_id, seals__staff=user, triage_indexed__isnull=True
-        ).order_by("received_at", "id")[:ANALYSE_AT_ONCE]
+def _waiting(desk_id: int, user: StaffUser) -> Any:
+    return Report.objects.filter(desk_id=desk_id, seals__staff=user, triage_indexed__isnull=True)
+
+
+def claim_waiting(
+    desk_id: int, user: StaffUser, *, limit: int = ANALYSE_AT_ONCE, first: Iterable[Any] = ()
+) -> tuple[str, list[Report]]:
+    """Take on up to `limit` of the desk's reports sealed to `user`, not indexed and not
+    claimed by another analyser: those in `first` before the rest, then oldest first (they
+    are the earlier reports newer ones compare against). Returns the claim's token and the
+    reports won.
+
+    Two analysers (threads, processes, hosts) never win the same report: a claim is an
+    insert that ignores a conflict, or a conditional update of a lease that ran out, and
+    each keeps only the rows that bear its own random token."""
+    token = uuid.uuid4().hex
+    first = list(first)
+    won: set[Any] = set()
+    for _round in range(CLAIM_ROUNDS):  # another analyser won some: take the next ones
+        now = timezone.now()
+        free = _waiting(desk_id, user).exclude(triage_claim__until__gt=now).exclude(pk__in=won)
+        wanted = limit - len(won)
+        ids = list(free.filter(pk__in=first).values_list("pk", flat=True)[:wanted]) if first else []
+        if len(ids) < wanted:
+            ids += list(
+                free.exclude(pk__in=ids)
+                .order_by("received_at", "id")
+                .values_list("pk", flat=True)[: wanted - len(ids)]
+            )
+        if not ids:
+            break
+        until = now + dt.timedelta(seconds=CLAIM_SECONDS)
+        Claim.objects.filter(report_id__in=ids, until__lte=now).update(token=token, until=until)
+        Claim.objects.bulk_create(
+            [Claim(report_id=pk, token=token, until=until) for pk in ids], ignore_conflicts=True
+        )
+        won |= set(
+            Claim.objects.filter(report_id__in=ids, token=token).values_list("report_id", flat=True)
+        )
+        if len(won) >= limit:
+            break
+    if not won:
+        return "", []
+    reports = list(
+        Report.objects.filter(pk__in=won).select_related("desk").order_by("received_at", "id")
     )
-    return analyse(waiting, user, private_key) if waiting else 0
+    return token, reports
+
+
+def release(token: str) -> None:
+    """Drop what a pass still claims (reports indexed meanwhile, or that it could not open)."""
+    if token:
+        Claim.objects.filter(token=token).delete()
+
+
+def analyse_waiting(
+    desk_id: int,
+    user: StaffUser,
+    private_key: vault.StaffPrivateKey,
+    *,
+    limit: int = ANALYSE_AT_ONCE,
+    first: Iterable[Any] = (),
+) -> tuple[int, int]:
+    """One pass: claim up to `limit` waiting reports of the desk sealed to this user, index
+    them, release the claim. Returns (reports claimed, reports added)."""
+    token, reports = claim_waiting(desk_id, user, limit=limit, first=first)
+    try:
+        return len(reports), analyse(reports, user, private_key) if reports else 0
+    finally:
+        release(token)
 
 
 def waiting_count(desk_id: int, user: StaffUser) -> int:
-    return Report.objects.filter(
-        desk_id=desk_id, seals__staff=user, triage_indexed__isnull=True
-    ).count()
+    return int(_waiting(desk_id, user).count())
 
 
 def shard_context(epoch_id: int, shard_id: int) -> str:
     return f"triage/epoch/{epoch_id}/shard/{shard_id}"
 
 
-def _fingerprint(opened: conversation.OpenedReport, key: vault.TriageKey, attachment: Any) -> bytes:
+def reporter_files(report: Report) -> Any:
+    """The files the reporter sent (with the report or a later message), never the desk's
+    replies: the same form sent to two reporters says nothing of their reports."""
+    return report.attachments.filter(Q(message__isnull=True) | Q(message__author__isnull=True))
+
+
+def file_fingerprints(
+    opened: conversation.OpenedReport, attachment: Any, keys: list[vault.TriageKey]
+) -> list[bytes]:
+    """The cleaned file's keyed fingerprint under each key, decrypting it once."""
     report_id = opened.report.id
     with open(storage.attachment_path(report_id, attachment.id), "rb") as source:
         chunks = vault.decrypt_stream(
             opened.report_key, source, context=attachment_context(report_id, attachment.id)
         )
-        return vault.attachment_fingerprint(key, chunks)
+        return vault.attachment_fingerprints(keys, chunks)
 
 
 def _append(
     epoch: Any, key: vault.TriageKey, reports: list[Report], new: index.Entries, user: StaffUser
 ) -> int:
-    """Add entries to the epoch's open shard: read, decrypt, append, encrypt, write only if
-    nobody rewrote it meanwhile (conditional update), else try again."""
-    for _attempt in range(5):
+    """Add entries to the epoch's open shard: read, decrypt, append, encrypt, then write only
+    if nobody rewrote it meanwhile (conditional update on its version), else read again.
+
+    The shard is decrypted and encrypted outside the write transaction, which holds only
+    the conditional update and the `Indexed` rows (on SQLite the write lock is the whole
+    installation's: submissions must not wait for triage's crypto). A report indexed
+    meanwhile by another analyser is left out: `Indexed` is keyed by the report, so a second
+    row cannot be written, and the write would roll back with it."""
+    for _attempt in range(APPEND_ATTEMPTS):
+        done = set(
+            Indexed.objects.filter(report_id__in=[r.pk for r in reports]).values_list(
+                "report_id", flat=True
+            )
+        )
+        if done:
+            new = index.keep_rows(new, np.array([r.pk not in done for r in reports], bool))
+            reports = [r for r in reports if r.pk not in done]
+        if not reports:
+            return 0
         shard = (
             Shard.objects.filter(epoch=epoch, entries__lte=index.SHARD_SIZE - len(new))
             .order_by("-id")
             .first()
-        )
+        ) or Shard.objects.create(epoch=epoch, blob=b"")
+        context = shard_context(epoch.pk, shard.pk)
+        current = index.empty()
+        if shard.blob:
+            current = index.unpack(
+                vault.decrypt_triage_index(key, bytes(shard.blob), context=context)
+            )
+            # Entries of reports deleted since the last rewrite are dropped now.
+            alive = set(Indexed.objects.filter(shard=shard).values_list("report_id", flat=True))
+            keep = [current.report_id(row) in alive for row in range(len(current))]
+            current = index.keep_rows(current, np.array(keep, bool))
+        combined = index.concatenate(current, new)
+        blob = vault.encrypt_triage_index(key, index.pack(combined), context=context)
         try:
             with transaction.atomic():
-                if shard is None:
-                    shard = Shard.objects.create(epoch=epoch, blob=b"")
-                    current = index.empty()
-                else:
-                    current = index.unpack(
-                        vault.decrypt_triage_index(
-                            key, bytes(shard.blob), context=shard_context(epoch.pk, shard.pk)
-                        )
-                    )
-                    alive = set(
-                        Indexed.objects.filter(shard=shard).values_list("report_id", flat=True)
-                    )
-                    keep = [current.report_id(row) in alive for row in range(len(current))]
-                    current = index.keep_rows(current, _bool_array(keep))
-                combined = index.concatenate(current, new)
-                blob = vault.encrypt_triage_index(
-                    key, index.pack(combined), context=shard_context(epoch.pk, shard.pk)
-                )
                 updated = Shard.objects.filter(pk=shard.pk, version=shard.version).update(
                     blob=blob, entries=len(combined), version=F("version") + 1
                 )
                 if not updated:
                     raise _Retry
                 Indexed.objects.bulk_create(Indexed(report=r, shard=shard) for r in reports)
-                record(
-                    "triage.analysed",
-                    actor=user,
-                    desk=epoch.desk,
-                    reports=len(reports),
-                )
+                record("triage.analysed", actor=user, desk=epoch.desk, reports=len(reports))
             return len(reports)
-        except _Retry:
+        except (_Retry, IntegrityError):  # rewritten, or indexed, by another analyser
             continue
-        except IntegrityError:  # another recipient indexed one of them a moment ago
-            return 0
     return 0
 
 
 class _Retry(Exception):
     pass
-
-
-def _bool_array(values: list[bool]) -> Any:
-    import numpy as np
-
-    return np.array(values, dtype=bool)
 
 
 def link(

@@ -29,6 +29,11 @@ READABLE = {
         "shard": "where the report's entry is",
         "analysed_at": "ordering",
     },
+    "triage.Claim": {
+        "report": "which reports an analyser is working on (says nothing of their content)",
+        "token": "random per analyser pass: which claims it won",
+        "until": "lease: when another analyser may take the report over",
+    },
     "triage.Link": {
         "id": "row id",
         "report": "routing (the count of links of a report, never their target)",

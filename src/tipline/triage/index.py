@@ -15,6 +15,7 @@ import numpy as np
 
 from tipline import vault
 
+from . import priors
 from .embedding import DIMENSIONS
 
 SHARD_SIZE = 1024
@@ -27,6 +28,9 @@ _HEADER = struct.Struct("<4sIII")  # magic, entries, dimensions, fingerprints
 _MAGIC = b"TRI3"
 CHUNK = 4096  # rows converted to float32 at a time (bounded memory)
 MIN_PER_LANGUAGE = 5
+# How many reports a language's prior counts as (measured on the held-out set: 2, 5 and 10
+# give within a report of each other; see tests/test_related_reports.py).
+PRIOR_WEIGHT = 5
 
 
 @dataclass
@@ -216,40 +220,70 @@ def language_codes(entries: Entries) -> np.ndarray:
     return entries.languages.view("<u4").reshape(-1)
 
 
-def language_means(parts: list[Entries]) -> dict[int, np.ndarray]:
-    """The mean vector of each detected language over the desk's index.
+def language_code(language: str) -> int:
+    """The int `language_codes` gives for a language code such as "ur"."""
+    return int.from_bytes(language.encode("ascii")[:4].ljust(4, b"\0"), "little")
+
+
+def language_means(
+    parts: list[Entries], offsets: dict[str, np.ndarray] | None = None
+) -> dict[int, np.ndarray]:
+    """The mean vector of each detected language over the desk's index (key -1: all rows).
 
     The embedding of a text carries its language as well as its meaning; reports in the same
     language look alike whatever they say. Subtracting each language's mean vector removes
-    most of that, so that a report's partner in another language ranks first (measured on
-    the test set: from half of the pairs to nearly all). Languages with fewer than
-    `MIN_PER_LANGUAGE` reports use the mean of all reports."""
+    most of that, so that a report's partner in another language ranks first (held-out set:
+    from 8-14 of 32 pairs to 30-32 of 32, `tests/test_related_reports.py`).
+
+    A few reports do not make a mean. So a language with a shipped offset
+    (`priors.offsets()`) starts from a prior, the desk's overall mean moved by that offset,
+    worth `PRIOR_WEIGHT` reports: its mean is (sum of its vectors + PRIOR_WEIGHT x prior) /
+    (count + PRIOR_WEIGHT). A language without one uses its own mean from `MIN_PER_LANGUAGE`
+    reports on, the overall mean before."""
+    if offsets is None:
+        offsets = priors.offsets()
     sums: dict[int, np.ndarray] = {}
     counts: dict[int, int] = {}
     total = np.zeros(DIMENSIONS, np.float64)
     rows = 0
     step = max(1, sum(len(p) for p in parts) // MEAN_SAMPLE)
-    for whole in parts:
-        entries = keep_rows(whole, np.arange(len(whole)) % step == 0) if step > 1 else whole
-        codes = language_codes(entries)
-        for start in range(0, len(entries), CHUNK):
-            block = _floats(entries, start)
-            block_codes = codes[start : start + CHUNK]
-            total += block.sum(axis=0)
-            rows += len(block)
-            for code in np.unique(block_codes):
-                mask = block_codes == code
-                sums[int(code)] = sums.get(int(code), 0) + block[mask].sum(axis=0)
-                counts[int(code)] = counts.get(int(code), 0) + int(mask.sum())
-    overall = (total / max(rows, 1)).astype(np.float32)
-    means = {
-        code: (sums[code] / counts[code]).astype(np.float32)
-        if counts[code] >= MIN_PER_LANGUAGE
-        else overall
-        for code in sums
-    }
+    for entries in parts:
+        # Every `step`-th row (views, no copy), in blocks: one int8 -> float32 conversion
+        # and one matrix product per block give every language's sum at once.
+        vectors, scales = entries.vectors[::step], entries.scales[::step]
+        codes = language_codes(entries)[::step]
+        present, which = np.unique(codes, return_inverse=True)
+        part_sums = np.zeros((len(present), DIMENSIONS), np.float64)
+        for start in range(0, len(vectors), CHUNK):
+            stop = start + CHUNK
+            weights = np.zeros((len(present), min(stop, len(vectors)) - start), np.float32)
+            weights[which[start:stop], np.arange(weights.shape[1])] = scales[start:stop]
+            part_sums += weights @ vectors[start:stop].astype(np.float32)
+        part_counts = np.bincount(which, minlength=len(present))
+        for i, code in enumerate(int(c) for c in present):
+            sums[code] = sums.get(code, 0) + part_sums[i]
+            counts[code] = counts.get(code, 0) + int(part_counts[i])
+        total += part_sums.sum(axis=0)
+        rows += len(vectors)
+    overall = total / max(rows, 1)
+    offset_of = {language_code(language): offset for language, offset in offsets.items()}
+    # The overall mean already holds the offsets in the desk's mix of languages; a language's
+    # prior is the overall mean moved from that mix to the language alone.
+    mix = sum(
+        (counts[code] * offset_of[code] for code in counts if code in offset_of),
+        np.zeros(DIMENSIONS, np.float64),
+    ) / max(rows, 1)
+    means: dict[int, np.ndarray] = {}
+    for code, count in counts.items():
+        if code in offset_of:
+            prior = overall - mix + offset_of[code]
+            means[code] = (sums[code] + PRIOR_WEIGHT * prior) / (count + PRIOR_WEIGHT)
+        elif count >= MIN_PER_LANGUAGE:
+            means[code] = sums[code] / count
+        else:
+            means[code] = overall
     means[-1] = overall
-    return means
+    return {code: mean.astype(np.float32) for code, mean in means.items()}
 
 
 def centred(vector: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -271,25 +305,18 @@ def centred_scores(entries: Entries, query: np.ndarray, means: dict[int, np.ndar
     which = np.where(known_codes[found] == codes, found, known.index(-1))
     mean_dot_query = table @ query  # (L,)
     mean_norm2 = (table * table).sum(axis=1)  # (L,)
+    # One product per block gives v.q and every v.m: the block is read once, and scaled
+    # after the product (a few columns) rather than before (384).
+    against = np.column_stack([query, table.T]).astype(np.float32)  # (DIMENSIONS, 1 + L)
     out = np.empty(len(entries), np.float32)
     for start in range(0, len(entries), CHUNK):
-        block = _floats(entries, start)
-        w = which[start : start + CHUNK]
-        dots = block @ query - mean_dot_query[w]
+        stop = start + CHUNK
+        products = entries.vectors[start:stop].astype(np.float32) @ against
+        products *= entries.scales[start:stop, None]
+        w = which[start:stop]
+        dots = products[:, 0] - mean_dot_query[w]
         # |v - m|^2 = |v|^2 - 2 v.m + |m|^2, with |v| = 1 (unit vectors, quantised)
-        own_mean = np.take_along_axis(block @ table.T, w[:, None], axis=1)[:, 0]
+        own_mean = products[np.arange(len(w)), 1 + w]
         norms = np.sqrt(np.maximum(1.0 - 2 * own_mean + mean_norm2[w], 1e-12))
-        out[start : start + CHUNK] = dots / norms
+        out[start:stop] = dots / norms
     return out
-
-
-def _floats(entries: Entries, start: int) -> np.ndarray:
-    stop = start + CHUNK
-    return entries.vectors[start:stop].astype(np.float32) * entries.scales[start:stop, None]
-
-
-def scores(entries: Entries, query: np.ndarray) -> np.ndarray:
-    """Cosine similarity of every entry with a unit query vector."""
-    if not len(entries):
-        return np.zeros(0, np.float32)
-    return (entries.vectors.astype(np.float32) @ query) * entries.scales

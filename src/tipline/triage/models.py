@@ -96,3 +96,19 @@ class Link(models.Model):
 
     def __str__(self) -> str:
         return f"link {self.id} of {self.report_id}"
+
+
+class Claim(models.Model):
+    """A report an analyser took on and has not finished: others leave it alone until
+    `until` (a lease, so that a worker that died frees its reports). Deleted when the report
+    is indexed. Says nothing of the report's content, like `Indexed`."""
+
+    report = models.OneToOneField(
+        Report, primary_key=True, on_delete=models.CASCADE, related_name="triage_claim"
+    )
+    # Random per pass of an analyser: which rows it won (rows another pass made keep theirs).
+    token = models.CharField(max_length=32)
+    until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.report_id} claimed until {self.until}"

@@ -11,9 +11,9 @@ from tipline.casework.access import private_key_of
 from tipline.intake import conversation
 from tipline.intake.models import Report
 
-from . import actions, selectors
+from . import actions, background, selectors
 from .actions import LinkKind
-from .models import DetectedLanguage
+from .models import DetectedLanguage, Indexed
 
 REASONS = {
     selectors.Reason.TEXT: _("similar text"),
@@ -37,13 +37,18 @@ class Shown:
 def panel(
     request: HttpRequest, opened: conversation.OpenedReport, user: StaffUser
 ) -> dict[str, Any]:
-    """What the case page shows of triage; analyses waiting reports of the desk first (the
-    embedding needs the key this session holds)."""
+    """What the case page shows of triage. It analyses nothing itself: while reports of the
+    desk sealed to this user wait (this one first), it hands them to the background
+    analyser with this session's key, and shows related reports where the index has them."""
     private_key = private_key_of(request, user)
     report = opened.report
-    actions.analyse([report] if not hasattr(report, "triage_indexed") else [], user, private_key)
-    actions.analyse_waiting(report.desk_id, user, private_key)
-    matches = selectors.related_reports(report, user, private_key)
+    waiting = actions.waiting_count(report.desk_id, user)
+    analysed = Indexed.objects.filter(report=report).exists()
+    if waiting:
+        background.hand_over_from(
+            request, user, report.desk_id, first=None if analysed else report.pk
+        )
+    matches = selectors.related_reports(opened, user, private_key) if analysed else None
     others = {
         r.pk: r
         for r in Report.objects.filter(
@@ -61,7 +66,7 @@ def panel(
             if m.report_id in others
         ],
         "analysed": matches is not None,
-        "waiting": actions.waiting_count(report.desk_id, user),
+        "waiting": waiting,
         "links": [
             (others[other], str(KINDS.get(kind, kind)))
             for other, kind in actions.links_of(opened)

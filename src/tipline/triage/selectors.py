@@ -2,27 +2,34 @@
 
 Decrypts every shard of the desk's index this recipient holds a key for (one
 XChaCha20-Poly1305 pass per 1,024 reports), scores all entries against the report's vector
-in numpy, then looks closer at the best: near-duplicate text (MinHash resemblance) and
-identical files (keyed fingerprints, same epoch only). Nothing decrypted is written.
+in numpy, then looks closer: near-duplicate text (MinHash resemblance) among the best, and
+identical files (keyed fingerprints) among all. In the report's own epoch its stored sketch
+and fingerprints are compared; in each other epoch the recipient holds, the report's
+sketch and fingerprints are computed under that epoch's key first (a `Probe`, in memory for
+this request). Nothing decrypted or computed is written.
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from tipline import vault
 from tipline.accounts.models import StaffUser
-from tipline.intake.models import Report
+from tipline.intake import conversation
 
 from . import index
-from .actions import shard_context
+from .actions import file_fingerprints, report_text, reporter_files, shard_context
 from .epochs import keys_of
 from .models import Indexed, Shard
 
 NEAR_DUPLICATE = 0.5  # estimated Jaccard of 5-gram shingles
 SHOWN = 10
 CANDIDATES = 50
+# Files larger than this are compared within their own epoch only: hashing them again under
+# every other epoch's key on each view of the case would cost seconds.
+PROBE_MAX_BYTES = 64 * 2**20
 
 
 class Reason:
@@ -40,9 +47,23 @@ class Match:
 
 @dataclass
 class Loaded:
-    """Decrypted shards, one `Entries` per epoch the recipient holds."""
+    """Decrypted shards, one `Entries` per epoch the recipient holds, and those epochs' keys
+    (in memory for this request only)."""
 
     by_epoch: dict[int, index.Entries]
+    keys: dict[int, vault.TriageKey] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class Probe:
+    """The report's text sketch and file fingerprints under another epoch's key."""
+
+    sketch: np.ndarray
+    fingerprints: set[bytes]
+
+
+# Given the other epochs with earlier entries, the report's probe in each of them.
+Prober = Callable[[list[int]], dict[int, Probe]]
 
 
 def load(user: StaffUser, private_key: vault.StaffPrivateKey, desk_id: int) -> Loaded:
@@ -55,22 +76,65 @@ def load(user: StaffUser, private_key: vault.StaffPrivateKey, desk_id: int) -> L
             keys[shard.epoch_id], bytes(shard.blob), context=shard_context(shard.epoch_id, shard.pk)
         )
         by_epoch.setdefault(shard.epoch_id, []).append(index.unpack(plain))
-    return Loaded({epoch: index.concatenate_all(parts) for epoch, parts in by_epoch.items()})
+    return Loaded({epoch: index.concatenate_all(parts) for epoch, parts in by_epoch.items()}, keys)
 
 
 def related_reports(
-    report: Report, user: StaffUser, private_key: vault.StaffPrivateKey, *, shown: int = SHOWN
+    opened: conversation.OpenedReport,
+    user: StaffUser,
+    private_key: vault.StaffPrivateKey,
+    *,
+    shown: int = SHOWN,
 ) -> list[Match] | None:
     """The most similar earlier reports of the desk, best first; None while the report
     itself is not analysed yet."""
+    report = opened.report
     indexed = Indexed.objects.filter(report=report).select_related("shard").first()
     if indexed is None:
         return None
     loaded = load(user, private_key, report.desk_id)
-    return rank(loaded, report.id, indexed.shard.epoch_id, shown=shown)
+    return rank(
+        loaded, report.id, indexed.shard.epoch_id, shown=shown, probe=prober(opened, loaded)
+    )
 
 
-def rank(loaded: Loaded, report_id: uuid.UUID, epoch_id: int, *, shown: int = SHOWN) -> list[Match]:
+def prober(opened: conversation.OpenedReport, loaded: Loaded) -> Prober:
+    """Computes the opened report's probes: its text's sketch under each epoch's key, and its
+    files' fingerprints (each file decrypted once, hashed under all the keys)."""
+
+    def probe(epochs: list[int]) -> dict[int, Probe]:
+        keys = [loaded.keys[epoch] for epoch in epochs]
+        if not keys:
+            return {}
+        text = report_text(opened)
+        files: list[list[bytes]] = [
+            file_fingerprints(opened, attachment, keys)
+            for attachment in reporter_files(opened.report)
+            if attachment.size_bytes <= PROBE_MAX_BYTES
+        ]
+        return {
+            epoch: Probe(
+                np.array(index.sketch(key, text), np.uint32),
+                {found[i] for found in files},
+            )
+            for i, (epoch, key) in enumerate(zip(epochs, keys, strict=True))
+        }
+
+    return probe
+
+
+def rank(
+    loaded: Loaded,
+    report_id: uuid.UUID,
+    epoch_id: int,
+    *,
+    shown: int = SHOWN,
+    means: dict[int, np.ndarray] | None = None,
+    probe: Prober | None = None,
+) -> list[Match]:
+    """The best earlier matches of one indexed report. `means` are the language means to
+    centre on; by default those of everything loaded (what the case page does). Without
+    `probe`, near-duplicates and same files are looked for in the report's own epoch only."""
     home = loaded.by_epoch.get(epoch_id)
     if home is None:
         return []
@@ -79,12 +143,20 @@ def rank(loaded: Loaded, report_id: uuid.UUID, epoch_id: int, *, shown: int = SH
     if not len(rows):
         return []
     row = int(rows[0])
-    means = index.language_means(list(loaded.by_epoch.values()))
+    if means is None:
+        means = index.language_means(list(loaded.by_epoch.values()))
     own_code = int(index.language_codes(home)[row])
     vector = home.vectors[row].astype(np.float32) * home.scales[row]
     query = index.centred(vector, means.get(own_code, means[-1]))
     received = home.received[row]
-    own_files = {bytes(f) for f in home.fingerprints[home.fp_owner == row]}
+    probes = {epoch_id: Probe(home.sketches[row], _files_of(home, row))}
+    if probe is not None:
+        others = [
+            epoch
+            for epoch, entries in loaded.by_epoch.items()
+            if epoch != epoch_id and bool((entries.received < received).any())
+        ]
+        probes.update(probe(others))
     matches: dict[uuid.UUID, Match] = {}
     for this_epoch, entries in loaded.by_epoch.items():
         earlier = entries.received < received
@@ -95,18 +167,19 @@ def rank(loaded: Loaded, report_id: uuid.UUID, epoch_id: int, *, shown: int = SH
         take = min(CANDIDATES, len(scores))
         best = np.argpartition(-scores, take - 1)[:take] if take else np.zeros(0, np.int64)
         best = best[np.argsort(-scores[best])]
+        own = probes.get(this_epoch)
         for candidate in best:
             if not np.isfinite(scores[candidate]):
                 break
             match = Match(entries.report_id(int(candidate)), float(scores[candidate]))
             match.reasons.append(Reason.TEXT)
-            if this_epoch == epoch_id:
-                resemblance = index.resemblance(home.sketches[row], entries.sketches[candidate])
+            if own is not None:
+                resemblance = index.resemblance(own.sketch, entries.sketches[candidate])
                 if resemblance >= NEAR_DUPLICATE:
                     match.reasons.insert(0, Reason.NEAR_DUPLICATE)
             matches[match.report_id] = match
-        if this_epoch == epoch_id and own_files:
-            wanted = np.frombuffer(b"".join(own_files), "V16")
+        if own is not None and own.fingerprints and len(entries.fingerprints):
+            wanted = np.frombuffer(b"".join(own.fingerprints), "V16")
             same = np.isin(entries.fingerprints.reshape(-1).view("V16"), wanted)
             for owner in np.unique(entries.fp_owner[same]):
                 if earlier[owner]:
@@ -118,3 +191,7 @@ def rank(loaded: Loaded, report_id: uuid.UUID, epoch_id: int, *, shown: int = SH
     # Same file or near-duplicate text first, then by similarity.
     ordered = sorted(matches.values(), key=lambda m: (m.reasons[0] == Reason.TEXT, -m.score))
     return ordered[:shown]
+
+
+def _files_of(entries: index.Entries, row: int) -> set[bytes]:
+    return {bytes(f) for f in entries.fingerprints[entries.fp_owner == row]}

@@ -14,10 +14,37 @@ The keys (DESIGN.md, "Keys"):
 - files of any size, in chunks                                -> `streams`
 - an unwrapped private key kept for one session               -> `sessions`
 - one-time tokens for invitations                              -> `tokens`
-- triage: a random key per desk and recipient set ("epoch"), sealed to those recipients,
-  encrypting the index of embedding vectors, text sketches and keyed attachment
-  fingerprints, so that comparing reports needs a recipient's key -> `triage`
-  (scheme and limits in that module's docstring)
+- triage: comparing reports without leaving anything comparable at rest -> `triage`
+  * A random *triage key* per desk and recipient set (an "epoch"), sealed to each of those
+    recipients' public keys and to nobody else, like a report key. A report is indexed
+    under the epoch of its own report-key recipients: whoever can open its entry could
+    already read it.
+  * It encrypts the index (XChaCha20-Poly1305, bound to epoch and shard): per report an
+    int8 embedding vector, a bottom-k MinHash sketch of its text and fingerprints of its
+    cleaned files; sketch values and fingerprints are BLAKE2b keyed with subkeys of the
+    triage key, never plain hashes, so even a decrypted shard cannot be tested against a
+    guessed text or a known file without the key. Links between reports are encrypted with
+    each report's own key.
+  * Only a recipient's private key opens a triage key: in their signed-in request, or in
+    the background analyser of the same web process, to which their session hands the
+    key for a bounded time (`tipline.triage.background`). Never through Celery: the broker
+    (Redis) would hold the key at rest, and sealing it for the workers would need a key
+    they hold on their own, i.e. a server that opens every report unattended. Several
+    processes or hosts share the analysis through claims and versioned shard writes in
+    the database; no key or plaintext passes between them.
+  * A staff member added to a desk later starts a new epoch and holds no earlier triage
+    key: no similarity over reports from before (guarantee 3).
+  * Limits: the readable rows say which reports are analysed or being analysed, in which
+    shard, how many links a report has, and each epoch's members (the same facts as the
+    report-key seals). Anyone holding an epoch's key with the database can compare all its
+    reports, exactly as they can read them. While analysis runs, the web process holds the
+    recipient's private key in memory, until two minutes after their last page (checked
+    between passes of 8 reports); Python cannot wipe memory (no swap, no core dumps:
+    docs/deploy.md).
+  * Keyed hashes differ between epochs. A recipient holding several epochs' keys finds the
+    same file or a near-duplicate across them by hashing the report they are reading under
+    each other key they hold, in memory, for that request; a newcomer holds no earlier key
+    and computes nothing there. Files over 64 MiB are compared within their epoch only.
 - the installation's identity and packages to partners         -> `installation`
 
 Argon2id costs live in `params`.
@@ -98,6 +125,7 @@ from .tokens import new_token, token_digest
 from .triage import (
     TriageKey,
     attachment_fingerprint,
+    attachment_fingerprints,
     decrypt_triage_index,
     encrypt_triage_index,
     keyed_shingle_values,
@@ -129,6 +157,7 @@ __all__ = [
     "TriageKey",
     "VaultError",
     "attachment_fingerprint",
+    "attachment_fingerprints",
     "change_password",
     "check_public_key",
     "claim_code_digest",

@@ -18,15 +18,25 @@ server holds on its own opens it:
 - Attachment fingerprints and text-sketch values are BLAKE2b hashes keyed with subkeys of
   the triage key, never plain hashes: even a leaked decrypted shard cannot be checked
   against a known file or text by someone without the key.
+- A triage key is opened only with a recipient's private key, which is present only in
+  that recipient's signed-in request or in the background analyser of the same web
+  process, which holds it for a bounded time (`tipline.triage.background`). It never goes
+  through a Celery broker: Redis would keep it at rest.
 
-Limits: the keyed hashes of different epochs differ, so an identical attachment or a
-near-duplicate text is matched only within one epoch (text similarity by embedding works
-across epochs for a recipient who holds both keys). The readable rows say which reports
-have been indexed and into which shard, and how many links a report has; never with what.
+Across epochs: the keyed hashes of different epochs differ, so a stored sketch or
+fingerprint matches only entries of its own epoch. A recipient who holds several epochs'
+keys compares across them by computing, in memory and for that request only, the sketch
+and fingerprints of the report they are looking at under each other epoch key they hold
+(they can read that report, so they learn nothing they could not compute), and comparing
+in that epoch. Holding no key of an earlier epoch, a newcomer computes nothing there.
+
+Limits: the readable rows say which reports have been indexed and into which shard, and
+how many links a report has; never with what. A recipient of an epoch can compare all its
+reports, as they can read them.
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import nacl.exceptions
@@ -79,12 +89,24 @@ def decrypt_triage_index(triage_key: TriageKey, blob: bytes, *, context: str) ->
 def attachment_fingerprint(triage_key: TriageKey, chunks: Iterable[bytes]) -> bytes:
     """A keyed hash of a cleaned file: equal files give equal fingerprints within an epoch,
     and nobody without the triage key can test a fingerprint against a file they hold."""
-    hasher = hashlib.blake2b(
-        key=_subkey(triage_key, "attachment"), digest_size=FINGERPRINT_SIZE, person=b"tl.attach"
-    )
+    return attachment_fingerprints([triage_key], chunks)[0]
+
+
+def attachment_fingerprints(
+    triage_keys: Sequence[TriageKey], chunks: Iterable[bytes]
+) -> list[bytes]:
+    """`attachment_fingerprint` under each of several epochs' keys, in one pass over the
+    file (a recipient holding several epochs compares a file with each of them)."""
+    hashers = [
+        hashlib.blake2b(
+            key=_subkey(triage_key, "attachment"), digest_size=FINGERPRINT_SIZE, person=b"tl.attach"
+        )
+        for triage_key in triage_keys
+    ]
     for chunk in chunks:
-        hasher.update(chunk)
-    return hasher.digest()
+        for hasher in hashers:
+            hasher.update(chunk)
+    return [hasher.digest() for hasher in hashers]
 
 
 def keyed_shingle_values(triage_key: TriageKey, shingles: Iterable[str]) -> list[int]:

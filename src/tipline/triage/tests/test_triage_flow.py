@@ -4,20 +4,32 @@ gains nothing, and nothing triage keeps is readable at rest."""
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from tipline import vault
 from tipline.accounts.actions import create_staff
+from tipline.accounts.models import StaffUser
 from tipline.audit.models import AuditEvent
 from tipline.casework.tests.helpers import report_in
 from tipline.intake import conversation
 from tipline.intake.attachments import read_attachment
-from tipline.intake.tests.test_nothing_readable_at_rest import database_bytes, forms_of
+from tipline.intake.models import Report
+from tipline.intake.tests.samples import jpeg_with_gps
+from tipline.intake.tests.test_nothing_readable_at_rest import (
+    data_folder_bytes,
+    database_bytes,
+    forms_of,
+)
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, sign_in
 from tipline.triage import actions, embedding, selectors
-from tipline.triage.models import DetectedLanguage, EpochSeal, Link
+from tipline.triage.background import ANALYSER
+from tipline.triage.epochs import keys_of
+from tipline.triage.models import DetectedLanguage, EpochSeal, Indexed, Link
 
 pytestmark = pytest.mark.django_db
 CASE = "/staff/desk/narcotics/report/{}/"
@@ -38,6 +50,8 @@ def test_related_report_is_shown_and_linking_is_audited_on_both_cases(
     report_in(setup, description="A white truck crossed the Torkham border at 2 am with heroin.")
     report_in(setup, description="Someone sells stolen motorbikes behind the cinema.")
     report_in(setup, description="رات دو بجے سفید ٹرک ہیروئن لے کر طورخم سرحد سے گزرا۔")
+    # What the background analyser does (test_background_analysis.py); here only the pages.
+    actions.analyse(list(Report.objects.all()), setup.analyst, setup.private_key)
     client = Client()
     sign_in(client, setup.analyst, setup.device)
     page = client.get(CASE.format(3)).content.decode()
@@ -62,12 +76,9 @@ def test_related_report_is_shown_and_linking_is_audited_on_both_cases(
     assert client.get(CASE.format(3) + "triage/link/").status_code == 405
 
 
-def test_a_staff_member_added_later_gains_no_similarity_over_earlier_reports(
-    desk_with_recipient: DeskWithRecipient, files_dir: Path
-) -> None:
-    setup = desk_with_recipient
-    first, _ = report_in(setup, description="Boats bring diesel across the gulf every Tuesday.")
-    actions.analyse([first], setup.analyst, setup.private_key)
+def _newcomer(setup: DeskWithRecipient) -> tuple[StaffUser, vault.StaffPrivateKey]:
+    """A second analyst added to the desk now: later reports are sealed to both (a new
+    epoch), earlier ones to the first analyst only."""
     newcomer = create_staff(
         username="newcomer",
         password=STRONG_PASSWORD,
@@ -75,18 +86,96 @@ def test_a_staff_member_added_later_gains_no_similarity_over_earlier_reports(
         desks=[setup.desk],
         acting_user=None,
     ).user
-    second, _ = report_in(setup, description="Boats bring diesel across the gulf every Tuesday!")
-    from tipline import vault
+    return newcomer, vault.unlock_with_password(newcomer.key_record, STRONG_PASSWORD)
 
-    newcomer_key = vault.unlock_with_password(newcomer.key_record, STRONG_PASSWORD)
+
+def _opened(report: Report, user: StaffUser, key: vault.StaffPrivateKey) -> Any:
+    return conversation.open_as_staff(report, user, key)
+
+
+def test_a_staff_member_added_later_gains_no_similarity_over_earlier_reports(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    setup = desk_with_recipient
+    text = "Boats bring diesel across the gulf every Tuesday and the coast guard looks away."
+    first, _ = report_in(setup, description=text, photo=True)
+    actions.analyse([first], setup.analyst, setup.private_key)
+    newcomer, newcomer_key = _newcomer(setup)
+    second, _ = report_in(setup, description=text + "!", photo=True)
     assert actions.analyse([second], newcomer, newcomer_key) == 1
-    assert not EpochSeal.objects.filter(staff=newcomer, epoch__shards__blob__isnull=False).filter(
-        epoch__members=str(setup.analyst.pk)
+    assert not EpochSeal.objects.filter(staff=newcomer, epoch__members=str(setup.analyst.pk))
+    # Not the text, not the near-duplicate, not the same photo: nothing of before.
+    assert (
+        selectors.related_reports(_opened(second, newcomer, newcomer_key), newcomer, newcomer_key)
+        == []
     )
-    assert selectors.related_reports(second, newcomer, newcomer_key) == []
-    # The analyst, recipient of both, sees the earlier one (other epoch: text only).
-    found = selectors.related_reports(second, setup.analyst, setup.private_key)
+    # The analyst, recipient of both, holds both epochs' keys and finds it by all three.
+    found = selectors.related_reports(
+        _opened(second, setup.analyst, setup.private_key), setup.analyst, setup.private_key
+    )
     assert found and found[0].report_id == first.id
+    assert set(found[0].reasons) == {"attachment", "near_duplicate", "text"}
+
+
+def test_the_same_attachment_is_found_across_epochs(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    """Keyed hashes differ between epochs; the analyst's case page hashes the report's file
+    under the earlier epoch's key too, and finds the earlier report with the same photo."""
+    setup = desk_with_recipient
+    first, _ = report_in(
+        setup, description="Crates of rifles at warehouse 12 of the port.", photo=True
+    )
+    unrelated, _ = report_in(setup, description="Stolen motorbikes are sold behind the cinema.")
+    actions.analyse([first, unrelated], setup.analyst, setup.private_key)
+    newcomer, newcomer_key = _newcomer(setup)
+    second, _ = report_in(setup, description="My cousin took this picture last night.", photo=True)
+    actions.analyse([second], setup.analyst, setup.private_key)
+    epochs = {i.shard.epoch_id for i in Indexed.objects.select_related("shard")}
+    assert len(epochs) == 2
+
+    found = selectors.related_reports(
+        _opened(second, setup.analyst, setup.private_key), setup.analyst, setup.private_key
+    )
+    assert found is not None
+    assert found[0].report_id == first.id and found[0].reasons[0] == "attachment"
+    assert all("attachment" not in m.reasons for m in found[1:])
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    page = client.get(CASE.format(second.number)).content.decode()
+    row = page.split("Related earlier reports")[1].split("</tr>")[1]
+    assert f"#{first.number}" in row and "same attachment" in row
+    # The newcomer, recipient of the later report only, finds nothing before they came.
+    assert (
+        selectors.related_reports(_opened(second, newcomer, newcomer_key), newcomer, newcomer_key)
+        == []
+    )
+
+
+def test_the_desks_own_files_in_replies_are_no_reason(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    """The same file sent to two reporters says nothing about their reports."""
+    setup = desk_with_recipient
+    first, _ = report_in(setup, description="Crates of rifles at warehouse 12 of the port.")
+    second, _ = report_in(setup, description="Stolen motorbikes are sold behind the cinema.")
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    for report in (first, second):
+        response = client.post(
+            f"/staff/desk/narcotics/report/{report.number}/reply/",
+            {
+                "text": "Is this the place?",
+                "attachments": [SimpleUploadedFile("map.jpg", jpeg_with_gps())],
+            },
+        )
+        assert response.status_code == 302
+    actions.analyse([first, second], setup.analyst, setup.private_key)
+    found = selectors.related_reports(
+        _opened(second, setup.analyst, setup.private_key), setup.analyst, setup.private_key
+    )
+    assert found and found[0].report_id == first.id
+    assert found[0].reasons == ["text"]
 
 
 def test_identical_attachment_and_near_duplicate_text_are_reasons(
@@ -97,7 +186,9 @@ def test_identical_attachment_and_near_duplicate_text_are_reasons(
     first, _ = report_in(setup, description=text, photo=True)
     second, _ = report_in(setup, description=text + " Again.", photo=True)
     actions.analyse([first, second], setup.analyst, setup.private_key)
-    best = selectors.related_reports(second, setup.analyst, setup.private_key)
+    best = selectors.related_reports(
+        _opened(second, setup.analyst, setup.private_key), setup.analyst, setup.private_key
+    )
     assert best is not None
     assert best[0].report_id == first.id
     assert set(best[0].reasons) == {"attachment", "near_duplicate", "text"}
@@ -105,11 +196,19 @@ def test_identical_attachment_and_near_duplicate_text_are_reasons(
 
 @pytest.mark.django_db(transaction=True)
 def test_nothing_triage_keeps_is_readable_at_rest(files_dir: Path) -> None:
+    """Analysed the way production does it (the inbox hands the session's key to the
+    background analyser), linked, then the database and every file are searched for the
+    text, the vectors, plain hashes of the file and the keys that were in memory."""
     setup = DeskWithRecipient()
     text = "MARKER7Q3Z a white truck crossed the border with heroin"
     first, _ = report_in(setup, description=text, photo=True)
     second, _ = report_in(setup, description=text, photo=True)
-    actions.analyse([first, second], setup.analyst, setup.private_key)
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    assert client.get("/staff/desk/narcotics/").status_code == 200
+    assert ANALYSER.wait_until_idle()
+    assert ANALYSER.holding() == 0
+    assert Indexed.objects.count() == 2
     opened = [
         conversation.open_as_staff(r, setup.analyst, setup.private_key) for r in (first, second)
     ]
@@ -117,9 +216,11 @@ def test_nothing_triage_keeps_is_readable_at_rest(files_dir: Path) -> None:
 
     at_rest = database_bytes()
     assert b"Narcotics desk" in at_rest
+    files = b"".join(content for _, content in data_folder_bytes())
     vector = embedding.embed([text])[0]
     quantised = np.round(vector / np.max(np.abs(vector)) * 127).astype(np.int8).tobytes()
     photo = read_attachment(opened[0].report_key, first.id, first.attachments.get().id)
+    triage_keys = keys_of(setup.analyst, setup.private_key, setup.desk.pk).values()
     secrets = [
         *forms_of("MARKER7Q3Z"),
         vector.tobytes()[:64],  # the embedding, as float32 or int8
@@ -127,9 +228,12 @@ def test_nothing_triage_keeps_is_readable_at_rest(files_dir: Path) -> None:
         hashlib.sha256(photo).digest(),  # plain hashes of the cleaned file
         hashlib.blake2b(photo, digest_size=16).digest(),
         hashlib.sha256(photo).hexdigest().encode(),
+        bytes(setup.private_key._key),  # the key the session handed over
+        *(key._key for key in triage_keys),  # and the triage keys opened with it
     ]
     for secret in secrets:
         assert secret not in at_rest
+        assert secret not in files
     for link in Link.objects.all():
         assert first.id.bytes not in bytes(link.body) and first.id.hex.encode() not in bytes(
             link.body
