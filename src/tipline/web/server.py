@@ -5,14 +5,24 @@ concurrent requests inside one process; Argon2id and the ciphers release the GIL
 process uses both cores of a small machine.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 
-def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+def gunicorn_options(
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    when_ready: Callable[[Any], None] | None = None,
+) -> dict[str, Any]:
     bind_host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    hooks = {"when_ready": when_ready} if when_ready else {}
     return {
+        **hooks,
         "bind": f"{bind_host}:{port}",
         "workers": workers,
         "threads": threads,

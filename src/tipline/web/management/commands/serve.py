@@ -38,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError("--workers and --threads must be at least 1")
         host, port = options["host"], options["port"]
         shown_host = f"[{host}]" if ":" in host else host
-        self.stdout.write(f"Tipline is serving on http://{shown_host}:{port}/ (Ctrl-C stops it)")
+        serving = f"Tipline is serving on http://{shown_host}:{port}/ (Ctrl-C stops it)"
         # Periodic jobs run in a process of their own (not a thread of gunicorn's master,
         # which forks workers: a fork while a thread holds a lock can deadlock the child).
         schedule = None
@@ -53,7 +53,12 @@ class Command(BaseCommand):
         server = TiplineServer(
             application,
             gunicorn_options(
-                host=host, port=port, workers=options["workers"], threads=options["threads"]
+                host=host,
+                port=port,
+                workers=options["workers"],
+                threads=options["threads"],
+                # Said once the socket listens: whoever reads it can connect at once.
+                when_ready=lambda _arbiter: self._say(serving),
             ),
         )
         try:
@@ -63,6 +68,10 @@ class Command(BaseCommand):
                 schedule.terminate()
             if derivations is not None:
                 derivations.stop()
+
+    def _say(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
 
 
 def _end_with_parent() -> None:
