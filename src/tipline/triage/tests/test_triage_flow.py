@@ -93,6 +93,26 @@ def _opened(report: Report, user: StaffUser, key: vault.StaffPrivateKey) -> Any:
     return conversation.open_as_staff(report, user, key)
 
 
+def test_the_panel_shows_linking_errors_and_never_the_conversation(
+    desk_with_recipient: DeskWithRecipient, files_dir: Path
+) -> None:
+    """The case page names its conversation `messages`; the panel's own notices must not
+    be read from that name (it printed each message's decrypted text)."""
+    setup = desk_with_recipient
+    _report, code = report_in(setup, description="Crates of rifles at the jetty every night")
+    reporter = Client()
+    reporter.post("/en/receipt/message/", {"receipt": code, "text": "PANELMARKER9 more"})
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    page = client.get(CASE.format(1)).content.decode()
+    assert "ShownMessage" not in page
+    assert page.count("PANELMARKER9") == 1  # in the conversation, once
+    client.post(CASE.format(1) + "triage/link/", {"other": 1, "kind": "duplicate_of"})
+    page = client.get(CASE.format(1)).content.decode()
+    panel = page.split('id="triage-heading"')[1]
+    assert "A report cannot be linked to itself." in panel
+
+
 def test_a_staff_member_added_later_gains_no_similarity_over_earlier_reports(
     desk_with_recipient: DeskWithRecipient, files_dir: Path
 ) -> None:
