@@ -86,7 +86,9 @@ def add_partner(card: Card, *, acting_user: StaffUser | None) -> Partner:
 
 
 def say_hello(partner: Partner) -> None:
-    outbox.queue(partner, "hello", packages.make_payload(uuid.uuid4(), "hello"))
+    package_id = uuid.uuid4()
+    payload = packages.make_payload(package_id, "hello")
+    outbox.queue(partner, "hello", payload, package_id=package_id)
 
 
 def set_partner_state(partner: Partner, state: str, *, acting_user: StaffUser) -> None:
@@ -240,6 +242,7 @@ def _send(share: Share, user: StaffUser) -> None:
         partner=share.partner,
         share=share,
         kind="share",
+        package_id=share.id,
         body=bytes(share.package),
         state=OutboxState.WAITING,
     )
@@ -338,6 +341,7 @@ def write_back(
     about = received.remote_share_id if received else share.id  # type: ignore[union-attr]
     link = received or share
     kind = "outcome" if outcome_kind else "message"
+    package_id = uuid.uuid4()
     bundle = stix.back_bundle(
         str(about),
         stix.BackContent(
@@ -345,7 +349,7 @@ def write_back(
         ),
     )
     payload = packages.make_payload(
-        uuid.uuid4(),
+        package_id,
         kind,
         sender_desk=report.desk.slug,
         about=about,
@@ -362,7 +366,7 @@ def write_back(
             outcome_count=outcome_count,
             body=vault.seal_to_share(bytes(link.share_public_key), text),  # type: ignore[union-attr]
         )
-        outbox.queue(partner, kind, payload)
+        outbox.queue(partner, kind, payload, package_id=package_id)
         record(
             f"share.{kind}_sent",
             actor=user,
@@ -384,14 +388,15 @@ def note_opened(received: ReceivedShare, *, user: StaffUser) -> None:
             opened_at=timezone.now()
         ):
             return
+        package_id = uuid.uuid4()
         payload = packages.make_payload(
-            uuid.uuid4(),
+            package_id,
             "opened",
             sender_desk=received.report.desk.slug,
             about=received.remote_share_id,
             to="sender",
         )
-        outbox.queue(received.partner, "opened", payload)
+        outbox.queue(received.partner, "opened", payload, package_id=package_id)
         record(
             "share.opened",
             actor=user,

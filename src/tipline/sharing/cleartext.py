@@ -43,6 +43,7 @@ READABLE = {
         "partner": "where it goes",
         "share": "routing",
         "kind": "share, message, outcome, opened, hello",
+        "package_id": "idempotency key the partner's signed answer must name",
         "state": "delivery",
         "attempts": "back-off",
         "next_attempt_at": "back-off",

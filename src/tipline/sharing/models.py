@@ -190,6 +190,9 @@ class OutboxPackage(models.Model):
     partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT)
     share = models.ForeignKey(Share, null=True, blank=True, on_delete=models.CASCADE)
     kind = models.CharField(max_length=16)
+    # The payload's id (the idempotency key), which the partner's signed answer must name;
+    # empty for packages queued before answers were signed (the digest alone binds them).
+    package_id = models.UUIDField(null=True, blank=True)
     body = models.BinaryField()
     state = models.CharField(max_length=10, choices=OutboxState.choices)
     attempts = models.PositiveIntegerField(default=0)

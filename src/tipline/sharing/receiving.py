@@ -30,7 +30,7 @@ from tipline.outcomes.actions import OutcomeFacts, record_partner_outcome
 from tipline.outcomes.models import OutcomeKind as Kinds
 from tipline.outcomes.models import SeizureKind, Unit
 
-from . import packages, stix
+from . import answers, packages, stix
 from .identity import unlocked_identity
 from .models import (
     BackMessage,
@@ -47,12 +47,21 @@ from .models import (
 
 
 class PackageRefused(Exception):
-    """`code` names the reason (docs/sharing.md); `status` is the HTTP status to answer."""
+    """`code` names the reason (docs/sharing.md); `status` is the HTTP status to answer;
+    `package_id` is the refused package's id once it could be opened."""
 
-    def __init__(self, code: str, status: int) -> None:
+    def __init__(self, code: str, status: int, package_id: uuid.UUID | None = None) -> None:
         super().__init__(code)
         self.code = code
         self.status = status
+        self.package_id = package_id
+
+    @property
+    def outcome(self) -> str:
+        """What the sender makes of it: a replay landed before; a 503 is for later."""
+        if self.code == "replayed":
+            return answers.REPLAYED
+        return answers.RETRY if self.status >= 500 else answers.REFUSED
 
 
 @dataclass(frozen=True)
@@ -62,8 +71,16 @@ class Sender:
     name: str
 
 
-def receive_package(body: bytes, *, local: bool = False) -> str:
-    """Take one package; returns what was done ("filed", "noted", "paired")."""
+@dataclass(frozen=True)
+class Taken:
+    """A package taken: `code` is what was done ("filed", "noted", "paired")."""
+
+    code: str
+    package_id: uuid.UUID
+
+
+def receive_package(body: bytes, *, local: bool = False) -> Taken:
+    """Take one package, or raise `PackageRefused` having written nothing."""
     identity = unlocked_identity()
     try:
         opened = vault.open_package(identity, body)
@@ -74,16 +91,19 @@ def receive_package(body: bytes, *, local: bool = False) -> str:
         payload = packages.read_payload(opened.payload)
     except packages.MalformedPayload:
         raise PackageRefused("malformed", 400) from None
-    if ReceivedPackage.objects.filter(
-        sender_key_hex=sender.key_hex, package_id=payload.package_id
-    ).exists():
-        raise PackageRefused("replayed", 409)
     try:
-        if payload.kind == "share":
-            return _file_share(sender, payload)
-        return _take_other(sender, payload)
-    except IntegrityError:
-        raise PackageRefused("replayed", 409) from None
+        if ReceivedPackage.objects.filter(
+            sender_key_hex=sender.key_hex, package_id=payload.package_id
+        ).exists():
+            raise PackageRefused("replayed", 409)
+        try:
+            if payload.kind == "share":
+                return Taken(_file_share(sender, payload), payload.package_id)
+            return Taken(_take_other(sender, payload), payload.package_id)
+        except IntegrityError:
+            raise PackageRefused("replayed", 409) from None
+    except PackageRefused as refused:
+        raise PackageRefused(refused.code, refused.status, payload.package_id) from None
 
 
 def _sender(key: bytes, identity: vault.InstallationIdentity, *, local: bool) -> Sender:

@@ -16,7 +16,7 @@ The keys (DESIGN.md, "Keys"):
   encrypting the index of embedding vectors, text sketches and keyed attachment
   fingerprints, so that comparing reports needs a recipient's key -> `triage`
   (scheme and limits in that module's docstring)
-- the installation's identity and packages to partners         -> `installation`
+- the installation's identity, packages to partners and their signed answers -> `installation`
 
 Argon2id costs live in `params`.
 """
@@ -42,9 +42,12 @@ from .installation import (
     new_share_key_pair,
     open_package,
     open_share_text,
+    package_digest,
     seal_package,
     seal_to_share,
+    sign_answer,
     unlock_installation_identity,
+    verify_answer,
 )
 from .receipts import (
     ReceiptSecrets,
@@ -151,6 +154,7 @@ __all__ = [
     "open_sealed_report_key",
     "open_sealed_triage_key",
     "open_share_text",
+    "package_digest",
     "recover_with_code",
     "seal_claim_code_for_reporter",
     "seal_for_session",
@@ -158,10 +162,12 @@ __all__ = [
     "seal_report_key",
     "seal_to_share",
     "seal_triage_key",
+    "sign_answer",
     "token_digest",
     "unlock_installation_identity",
     "unlock_with_password",
     "unlock_with_recovery_code",
+    "verify_answer",
     "wrap_report_key_for_reporter",
     "wrap_with_password",
 ]

@@ -82,3 +82,25 @@ def test_back_channel_texts_open_only_with_the_report_key() -> None:
         vault.open_share_text(
             vault.new_report_key(), pair.wrapped_private_key, blob, context="share/1"
         )
+
+
+def test_an_answer_verifies_only_as_signed_and_only_for_its_signer() -> None:
+    _, _, receiver = identity()
+    _, _, someone = identity()
+    answer = b'{"outcome":"accepted"}'
+    signature = vault.sign_answer(receiver, answer)
+    vault.verify_answer(receiver.signing_public_key, answer, signature)
+    for key, body, sig in [
+        (receiver.signing_public_key, b'{"outcome":"refused"}', signature),
+        (someone.signing_public_key, answer, signature),
+        (receiver.signing_public_key, answer, vault.sign_answer(someone, answer)),
+        (receiver.signing_public_key, answer, signature[:-1]),
+        (receiver.signing_public_key, answer, b""),
+    ]:
+        with pytest.raises(vault.DecryptionError):
+            vault.verify_answer(key, body, sig)
+    # An answer is not a package signature: the two domains never verify for each other.
+    package = vault.seal_package(receiver, someone.encryption_public_key, answer)
+    assert vault.open_package(someone, package).payload == answer
+    assert len(vault.package_digest(package)) == 32
+    assert vault.package_digest(package) != vault.package_digest(package + b"\x00")
