@@ -44,6 +44,7 @@ class InboxFilters:
     received_to: dt.date | None = None
     unread: bool = False
     overdue: bool = False
+    shared: bool = False  # shared with us by a partner or another desk
 
 
 @dataclass(frozen=True)
@@ -110,14 +111,20 @@ def inbox(
             Q(received_at__lt=after.received_at)
             | Q(received_at=after.received_at, id__lt=after.report_id)
         )
+    # "Shared by" comes in the same query (a left join on sharing's one row per shared
+    # report, by its unique report_id), so the page's query count does not grow.
     page = list(
-        reports.select_related("category", "assigned_to", "detected_language")
+        reports.select_related(
+            "category", "assigned_to", "detected_language", "received_share__from_desk"
+        )
         .prefetch_related("labels__label")
         .only(
             *INBOX_COLUMNS,
             "category__names",
             "assigned_to__username",
             "detected_language__language",
+            "received_share__sender_name",
+            "received_share__from_desk__name",
         )
         .order_by("-received_at", "-id")[: PAGE_SIZE + 1]
     )
@@ -147,6 +154,9 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
     if filters.label_id:
         # Uses index: casework_reportlabel one_label_per_report (label_id, report_id).
         reports = reports.filter(labels__label_id=filters.label_id)
+    if filters.shared:
+        # Uses index: sharing_receivedshare report_id (unique); shared reports are few.
+        reports = reports.filter(received_share__isnull=False)
     if filters.received_from:
         reports = reports.filter(received_at__date__gte=filters.received_from)
     if filters.received_to:

@@ -4,10 +4,9 @@ Each is one transaction with its audit row inside; packages leave through the ou
 commit (`outbox.queue`).
 """
 
-import json
 import uuid
-from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,11 +16,9 @@ from tipline import vault
 from tipline.accounts.models import Role, StaffUser
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
-from tipline.intake.attachments import decrypt_details, read_attachment
 from tipline.intake.conversation import OpenedReport
-from tipline.intake.models import Attachment
 
-from . import outbox, packages, stix
+from . import drafts, outbox, packages, stix
 from .cards import Card
 from .identity import ensure_identity
 from .models import (
@@ -37,16 +34,7 @@ from .models import (
 
 APPROVERS = {Role.SUPERVISOR, Role.ADMINISTRATOR}
 MAX_TEXT = 20_000
-
-
-@dataclass(frozen=True)
-class ShareDraft:
-    """What the analyst chose to send, already redacted by them."""
-
-    description: str
-    notes: list[str] = field(default_factory=list)
-    attachment_ids: list[uuid.UUID] = field(default_factory=list)
-    cover_note: str = ""
+ShareDraft = drafts.ShareDraft  # what the analyst chose: built by the share page
 
 
 # Partners ---------------------------------------------------------------------------------
@@ -133,15 +121,7 @@ def propose_share(
     report = opened.report
     _check_target(report.desk, partner, desk_slug)
     share_id = uuid.uuid4()
-    files = _chosen_files(opened, draft.attachment_ids)
-    content = stix.ShareContent(
-        description=draft.description[:MAX_TEXT],
-        category=report.category.slug,
-        language=report.language,
-        cover_note=draft.cover_note[:MAX_TEXT],
-        notes=[n[:MAX_TEXT] for n in draft.notes if n.strip()],
-        files=files,
-    )
+    content = drafts.share_content(opened, draft)
     sender_name = ensure_identity().name
     payload = packages.make_payload(
         share_id,
@@ -150,22 +130,12 @@ def propose_share(
         recipient_desk=desk_slug,
         bundle=stix.share_bundle(str(share_id), sender_name, content),
     )
-    from django.conf import settings
-
     if len(payload) > settings.SHARING_MAX_PACKAGE_BYTES:
         raise ValidationError(_("The chosen files are too large to share in one package."))
     share_keys = vault.new_share_key_pair(opened.report_key, context=f"share/{share_id}")
     rule = DeskSharing.objects.filter(desk=report.desk).first()
     needs_approval = bool(rule and rule.requires_approval)
-    draft_text = json.dumps(
-        {
-            "description": content.description,
-            "notes": content.notes,
-            "cover_note": content.cover_note,
-            "files": [f.name for f in files],
-        },
-        ensure_ascii=False,
-    )
+    draft_text = drafts.what_leaves(content)
     sealed = _seal(partner, payload)
     with transaction.atomic():
         share = Share.objects.create(
@@ -189,7 +159,9 @@ def propose_share(
             report_id=report.id,
             partner=_target_name(partner, desk_slug),
             share=str(share_id),
-            attachments=len(files),
+            answers=len(content.answers),
+            messages=len(content.messages),
+            attachments=len(content.files),
         )
         if not needs_approval:
             _send(share, user)
@@ -286,24 +258,6 @@ def _check_target(own_desk: Desk, partner: Partner | None, desk_slug: str) -> No
         raise ValidationError(_("This partner is not paired, or is suspended."))
     if desk_slug not in {d["slug"] for d in partner.desks}:
         raise ValidationError(_("That partner desk does not accept shares."))
-
-
-def _chosen_files(opened: OpenedReport, ids: list[uuid.UUID]) -> list[stix.SharedFile]:
-    report, key = opened.report, opened.report_key
-    chosen = Attachment.objects.filter(report=report, id__in=ids)
-    if len(chosen) != len(set(ids)):
-        raise ValidationError(_("A chosen file is not part of this report."))
-    files = []
-    for attachment in chosen:
-        details = decrypt_details(key, report.id, attachment.id, bytes(attachment.details))
-        files.append(
-            stix.SharedFile(
-                name=details["name"],
-                media_type=details["type"],
-                content=read_attachment(key, report.id, attachment.id),
-            )
-        )
-    return files
 
 
 def _target_name(partner: Partner | None, desk_slug: str) -> str:

@@ -27,7 +27,12 @@ class DeskRulesForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    """Where to, what goes (each text editable: redact here), which files, a cover note."""
+    """Where to, what goes (each text editable: redact here), which files, a cover note.
+
+    Each answer and each message of the report is a pair of fields: `include_<part>` (send
+    it) and `text_<part>` (the copy that is sent), where <part> is `answer-<question key>`
+    or `message-<message id>`.
+    """
 
     target = forms.ChoiceField(label=_("Share with"))
     description = forms.CharField(
@@ -54,6 +59,7 @@ class ShareForm(forms.Form):
         *args: Any,
         **kwargs: Any,
     ) -> None:
+        """`parts`: (part name, label, text) for each answer and message that may go."""
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = targets
         self.fields["files"].choices = files
@@ -71,12 +77,14 @@ class ShareForm(forms.Form):
             )
             self.part_names.append(name)
 
-    def chosen_parts(self) -> list[str]:
-        return [
-            self.cleaned_data[f"text_{name}"]
+    def chosen(self, kind: str) -> dict[str, str]:
+        """The parts of `kind` ("answer", "message") ticked to go: part id -> text sent."""
+        prefix = f"{kind}-"
+        return {
+            name.removeprefix(prefix): self.cleaned_data[f"text_{name}"]
             for name in self.part_names
-            if self.cleaned_data.get(f"include_{name}")
-        ]
+            if name.startswith(prefix) and self.cleaned_data.get(f"include_{name}")
+        }
 
     def part_fields(self) -> list[tuple[Any, Any]]:
         return [(self[f"include_{n}"], self[f"text_{n}"]) for n in self.part_names]

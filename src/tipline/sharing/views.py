@@ -16,9 +16,10 @@ from tipline.accounts.models import Role, StaffUser
 from tipline.casework.access import access_report, private_key_of
 from tipline.desks.models import Desk
 from tipline.intake import conversation
+from tipline.intake.models import translated
 from tipline.throttling.gate import allowed_methods
 
-from . import actions, cards, selectors
+from . import actions, cards, drafts, selectors
 from .forms import BackForm, CardForm, DeskRulesForm, ShareForm
 from .models import DeskSharing, Partner, PartnerState, Share
 
@@ -170,16 +171,18 @@ def share(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
         raise PermissionDenied
     content = conversation.read_content(opened)
     talk = conversation.read_conversation(opened)
-    parts = []
-    answers = conversation.answer_rows(opened, "en")
-    if answers:
-        parts.append(("answers", _("the answers"), "\n".join(f"{q}: {a}" for q, a in answers)))
-    for index, message in enumerate(talk[1:], start=1):
-        if message.from_reporter and message.text:
-            label = _("reporter's message of %(date)s") % {
-                "date": f"{message.sent_at:%Y-%m-%d %H:%M}"
-            }
-            parts.append((f"message{index}", label, message.text))
+    parts = []  # (part, label, text): each answer and message, to tick and redact
+    for answered in conversation.answered_questions(opened, drafts.ANSWER_LANGUAGE):
+        question = translated(answered.labels, getattr(request, "LANGUAGE_CODE", "en"))
+        label = _("answer to “%(question)s”") % {"question": question}
+        parts.append((f"answer-{answered.key}", label, answered.answer))
+    for message in talk[1:]:
+        when = {"date": f"{message.sent_at:%Y-%m-%d %H:%M}"}
+        if message.from_reporter:
+            label = _("reporter's message of %(date)s") % when
+        else:
+            label = _("desk's reply of %(date)s") % when
+        parts.append((f"message-{message.message_id}", label, message.text))
     files = [(str(a.attachment_id), a.name) for m in talk for a in m.attachments]
     form = ShareForm(
         _targets(report.desk),
@@ -197,9 +200,10 @@ def share(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
                 user=user,
                 partner=partner,
                 desk_slug=desk_slug_to,
-                draft=actions.ShareDraft(
+                draft=drafts.ShareDraft(
                     description=form.cleaned_data["description"],
-                    notes=form.chosen_parts(),
+                    answers=form.chosen("answer"),
+                    messages={UUID(k): text for k, text in form.chosen("message").items()},
                     attachment_ids=[UUID(x) for x in form.cleaned_data["files"]],
                     cover_note=form.cleaned_data["cover_note"],
                 ),

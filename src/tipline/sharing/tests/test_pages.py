@@ -9,7 +9,7 @@ from django.test import Client
 
 from tipline.accounts.actions import create_staff
 from tipline.casework.tests.helpers import report_in
-from tipline.intake.models import Attachment, Report
+from tipline.intake.models import Attachment, Message, Report
 from tipline.sharing import outbox
 from tipline.sharing.models import Partner, ReceivedShare, Share, ShareState
 from tipline.sharing.tests.helpers import TwoDesks
@@ -54,7 +54,7 @@ def test_an_administrator_adds_a_partner_from_its_card_and_sees_both_fingerprint
     assert page.status_code == 200
     own = json.loads(client.get("/staff/sharing/partners/card.json").content)
     assert own["tipline_partner_card"] == 1 and own["desks"] == [
-        {"slug": "customs", "name": "Narcotics desk"}
+        {"slug": "customs", "name": "Customs desk"}
     ]
     other = FakePartner(known=False)
     card = {
@@ -90,18 +90,31 @@ def test_an_administrator_adds_a_partner_from_its_card_and_sees_both_fingerprint
 def test_an_analyst_shares_from_the_case_and_the_other_desk_sees_shared_by(
     desks: TwoDesks,
 ) -> None:
-    report, _ = report_in(desks.sender, description="Crates at the jetty", photo=True)
+    report, code = report_in(
+        desks.sender, description="Crates at the jetty", photo=True, q_where="North jetty"
+    )
+    Client().post("/en/receipt/message/", {"receipt": code, "text": "Ask for Karim"})
+    message = Message.objects.get(report=report)
     client = signed_in(desks.sender.analyst, desks.sender.device)
     case = client.get("/staff/desk/narcotics/report/1/").content.decode()
     assert "/staff/sharing/desk/narcotics/report/1/share/" in case
     form = client.get("/staff/sharing/desk/narcotics/report/1/share/")
-    assert form.status_code == 200 and "Crates at the jetty" in form.content.decode()
+    shown = form.content.decode()
+    assert form.status_code == 200 and "Crates at the jetty" in shown
+    # Each answer and each message can be ticked and redacted on its own.
+    assert 'name="include_answer-where"' in shown and "North jetty" in shown
+    assert f'name="include_message-{message.id}"' in shown and "Ask for Karim" in shown
     attachment = Attachment.objects.get(report=report)
     sent = client.post(
         "/staff/sharing/desk/narcotics/report/1/share/",
         {
             "target": "local:customs",
             "description": "Crates at the [redacted]",
+            "include_answer-where": "on",
+            "text_answer-where": "North [redacted]",
+            "include_answer-how_known": "",
+            f"include_message-{message.id}": "on",
+            f"text_message-{message.id}": "Ask for [name]",
             "files": [str(attachment.id)],
             "cover_note": "Tonight",
         },
@@ -112,6 +125,12 @@ def test_an_analyst_shares_from_the_case_and_the_other_desk_sees_shared_by(
     receiver = signed_in(desks.receiver.analyst, desks.receiver.device, offset=1)
     shown = receiver.get("/staff/desk/customs/report/1/").content.decode()
     assert "Shared by" in shown and "Tonight" in shown and "Crates at the [redacted]" in shown
+    # The partner's case reads like any report: the answer under its question, the message
+    # in the conversation, marked as the reporter's, passed on by the sending desk.
+    assert "Where did it happen, or where does it happen?</dt>" in shown
+    assert "North [redacted]" in shown and "I saw it myself" not in shown
+    assert "Reporter, passed on by <bdi>Narcotics desk</bdi>" in shown
+    assert "Ask for [name]" in shown and "Karim" not in shown
     assert ReceivedShare.objects.get().opened_at is not None
     answer = receiver.post(
         "/staff/sharing/desk/customs/report/1/back/",
