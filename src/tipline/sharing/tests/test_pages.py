@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tipline import vault
 from tipline.accounts.actions import create_staff
 from tipline.casework.tests.helpers import report_in
 from tipline.intake.models import Attachment, Message, Report
@@ -65,21 +66,46 @@ def test_an_administrator_adds_a_partner_from_its_card_and_sees_both_fingerprint
         .b64encode(other.identity.encryption_public_key)
         .decode(),
     }
-    refused = client.post("/staff/sharing/partners/", {"card_text": json.dumps(card)})
-    assert refused.status_code == 400  # the fingerprint was not confirmed as compared
-    added = client.post(
-        "/staff/sharing/partners/",
-        {"card_text": json.dumps(card), "fingerprint_compared": "on"},
+    # Step 1 reads the card and shows its fingerprint, to compare with the partner.
+    read = client.post("/staff/sharing/partners/add/", {"card_text": json.dumps(card)})
+    fingerprint = vault.key_fingerprint(
+        other.identity.signing_public_key, other.identity.encryption_public_key
     )
+    assert read.status_code == 200 and fingerprint in read.content.decode()
+    assert not Partner.objects.exists()
+    confirm = {
+        "card_text": read.context["form"]["card_text"].value(),
+        "fingerprint": fingerprint,
+        "confirm": "1",
+    }
+    # Step 2 adds it only once the administrator ticked that the digits are the same...
+    unticked = client.post("/staff/sharing/partners/add/", confirm)
+    assert (
+        unticked.status_code == 400 and "Compare the fingerprint first" in unticked.content.decode()
+    )
+    # ...and only the card that was shown: another card under that fingerprint is refused.
+    swapped = {**confirm, "fingerprint_compared": "on", "card_text": json.dumps(own)}
+    assert client.post("/staff/sharing/partners/add/", swapped).status_code == 400
+    assert not Partner.objects.exists()
+    added = client.post("/staff/sharing/partners/add/", {**confirm, "fingerprint_compared": "on"})
     assert added.status_code == 302
     partner = Partner.objects.get()
     assert partner.name == "Border agency" and partner.paired_at is None
     listing = client.get("/staff/sharing/partners/").content.decode()
-    assert "waiting for the partner to add us" in listing
-    bad = client.post(
-        "/staff/sharing/partners/", {"card_text": "{not json", "fingerprint_compared": "on"}
-    )
+    assert "waiting for the partner to add us" in listing and fingerprint in listing
+    bad = client.post("/staff/sharing/partners/add/", {"card_text": "{not json"})
     assert bad.status_code == 400 and "not JSON" in bad.content.decode()
+    empty = client.post("/staff/sharing/partners/add/", {})
+    assert empty.status_code == 400 and "paste its text" in empty.content.decode()
+    own_card = client.post("/staff/sharing/partners/add/", {"card_text": json.dumps(own)})
+    own_confirm = {
+        "card_text": own_card.context["form"]["card_text"].value(),
+        "fingerprint": own_card.context["card"].fingerprint,
+        "confirm": "1",
+        "fingerprint_compared": "on",
+    }
+    refused_own = client.post("/staff/sharing/partners/add/", own_confirm)
+    assert refused_own.status_code == 400 and "own card" in refused_own.content.decode()
     assert client.post(f"/staff/sharing/partners/{partner.pk}/suspended/").status_code == 302
     partner.refresh_from_db()
     assert partner.state == "suspended"

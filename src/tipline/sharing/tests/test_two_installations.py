@@ -1,9 +1,8 @@
 """Two installations on loopback exchange cards, share a report with an attachment, answer
 back and report an outcome; a share queued while the partner is down (and the sender killed
 mid-way) arrives exactly once after restart. On SQLite, and on PostgreSQL when
-TIPLINE_TEST_DATABASE_URL is set."""
+TIPLINE_TEST_DATABASE_URL and TIPLINE_TEST_ON_URL=1 are set (the suite's PostgreSQL run)."""
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from tipline.intake.tests.samples import jpeg_with_gps
 from tipline.sharing.tests.two_installations import (
     Installation,
+    databases,
     pair,
     staff_code,
     wait_for,
@@ -33,29 +33,9 @@ print(share.id)
 """
 
 
-def databases(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    url = os.environ.get("TIPLINE_TEST_DATABASE_URL", "")
-    if not url or not url.startswith("postgres"):
-        yield "", ""
-        return
-    import psycopg
-
-    base, _, _ = url.rpartition("/")
-    names = [f"tipline_pair_{os.getpid()}_{i}" for i in (1, 2)]
-    with psycopg.connect(url, autocommit=True) as connection:
-        for name in names:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{base}/{names[0]}", f"{base}/{names[1]}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as connection:
-            for name in names:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture
 def installations(tmp_path: Path) -> Iterator[tuple[Installation, Installation]]:
-    for url_a, url_b in databases(tmp_path):
+    for url_a, url_b in databases():
         a = Installation(tmp_path / "a", "Agency A", "narcotics", url_a)
         b = Installation(tmp_path / "b", "Agency B", "customs", url_b)
         b.run("desksharing", "customs", "--accept")
