@@ -17,6 +17,8 @@ The keys (DESIGN.md, "Keys"):
   fingerprints, so that comparing reports needs a recipient's key -> `triage`
   (scheme and limits in that module's docstring)
 - the installation's identity, packages to partners and their signed answers -> `installation`
+- the installation secret wrapped under a passphrase, inside a backup: a seized backup
+  alone opens nothing of the identity                            -> `passphrase`
 
 Argon2id costs live in `params`.
 """
@@ -48,6 +50,11 @@ from .installation import (
     sign_answer,
     unlock_installation_identity,
     verify_answer,
+)
+from .passphrase import (
+    check_backup_passphrase,
+    unwrap_installation_secret,
+    wrap_installation_secret,
 )
 from .receipts import (
     ReceiptSecrets,
@@ -120,6 +127,7 @@ __all__ = [
     "VaultError",
     "attachment_fingerprint",
     "change_password",
+    "check_backup_passphrase",
     "check_public_key",
     "claim_code_digest",
     "create_installation_identity",
@@ -167,7 +175,9 @@ __all__ = [
     "unlock_installation_identity",
     "unlock_with_password",
     "unlock_with_recovery_code",
+    "unwrap_installation_secret",
     "verify_answer",
+    "wrap_installation_secret",
     "wrap_report_key_for_reporter",
     "wrap_with_password",
 ]

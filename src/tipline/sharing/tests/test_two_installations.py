@@ -134,3 +134,48 @@ def test_a_share_queued_while_the_partner_is_down_arrives_exactly_once(
     wait_for(lambda: count(a, "Share.objects.filter(state='delivered').count()") == 1)
     assert count(b, "ReceivedShare.objects.count()") == 1
     assert count(b, "Report.objects.count()") == 1
+
+
+@pytest.mark.slow
+def test_a_restored_installation_receives_shares_with_the_secret_from_its_backup(
+    installations: tuple[Installation, Installation], tmp_path: Path
+) -> None:
+    """Agency B backs up with a passphrase, its server is lost, and a new one (an empty data
+    folder and database) is restored from the backup at the same address: it opens its
+    identity again and files what Agency A shares with it."""
+    a, b = installations
+    wait_for(lambda: count(b, "Partner.objects.filter(paired_at__isnull=False).count()") == 1)
+    passphrase = tmp_path / "backup-passphrase"
+    passphrase.write_text("a long passphrase kept in the safe\n")
+    backup = tmp_path / "b.backup"
+    out = b.run("backup", str(backup), "--passphrase-file", str(passphrase))
+    assert "wrapped under the passphrase" in out
+    secret = (b.folder / "installation_secret").read_text().strip()
+    assert secret.encode() not in backup.read_bytes()
+    b.stop()
+
+    for (url,) in databases(1):
+        again = Installation(
+            tmp_path / "b-restored", "Agency B", "customs", url, port=b.port, empty=True
+        )
+        try:
+            out = again.run("restore", str(backup), "--passphrase-file", str(passphrase))
+            assert "sharing works as before" in out, out
+            assert (again.folder / "installation_secret").read_text().strip() == secret
+            again.start()
+            send_report(a, "AFTER-RESTORE")
+            a.python(staff_code(a, SHARE.format(description="after the restore")))
+            wait_for(lambda again=again: count(again, "ReceivedShare.objects.count()") == 1)
+            wait_for(lambda: count(a, "Share.objects.filter(state='delivered').count()") == 1)
+            shown = again.python(
+                staff_code(
+                    again,
+                    """
+report = ReceivedShare.objects.get().report
+print(conversation.read_content(conversation.open_as_staff(report, user, key))["description"])
+""",
+                )
+            )
+            assert "after the restore" in shown
+        finally:
+            again.close()

@@ -19,10 +19,21 @@ from tipline.testing.server import ServerProcess, free_port, tipline_command
 
 
 class Installation:
-    def __init__(self, folder: Path, name: str, desk: str, database_url: str = "") -> None:
+    def __init__(
+        self,
+        folder: Path,
+        name: str,
+        desk: str,
+        database_url: str = "",
+        *,
+        port: int | None = None,
+        empty: bool = False,
+    ) -> None:
+        """A new installation with `desk` and its analyst; `empty`: nothing at all yet (a
+        new server to restore a backup into), on `port` if given (the old one's address)."""
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self.name, self.desk = folder, name, desk
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
@@ -41,6 +52,8 @@ class Installation:
         self.schedule: subprocess.Popen[bytes] | None = None
         # Each account's TOTP key (hex), as its authenticator app would hold it.
         self.totp: dict[str, str] = {}
+        if empty:
+            return
         self.run("migrate", "-v0")
         self.run("createdesk", desk, "--name", f"{desk} desk", "--languages", "en,ur")
         self.create_staff(f"analyst-{desk}", "analyst", desk)
@@ -139,23 +152,23 @@ def pair(a: Installation, b: Installation, folder: Path) -> None:
         other.run("addpartner", str(card))
 
 
-def databases() -> Iterator[tuple[str, str]]:
-    """The two installations' databases: two SQLite files in their data folders (""), or,
-    in the suite's PostgreSQL run (TIPLINE_TEST_ON_URL=1), two databases made on that server
-    for the test and dropped after it."""
+def databases(how_many: int = 2) -> Iterator[tuple[str, ...]]:
+    """Databases for installations: SQLite files in their data folders (""), or, in the
+    suite's PostgreSQL run (TIPLINE_TEST_ON_URL=1), databases made on that server for the
+    test and dropped after it."""
     url = os.environ.get("TIPLINE_TEST_DATABASE_URL", "")
     if os.environ.get("TIPLINE_TEST_ON_URL") != "1" or not url.startswith("postgres"):
-        yield "", ""
+        yield ("",) * how_many
         return
     import psycopg
 
     base, _, _ = url.rpartition("/")
-    names = [f"tipline_pair_{os.getpid()}_{i}" for i in (1, 2)]
+    names = [f"tipline_pair_{os.getpid()}_{uuid.uuid4().hex[:8]}" for _ in range(how_many)]
     with psycopg.connect(url, autocommit=True) as connection:
         for name in names:
             connection.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"{base}/{names[0]}", f"{base}/{names[1]}"
+        yield tuple(f"{base}/{name}" for name in names)
     finally:
         with psycopg.connect(url, autocommit=True) as connection:
             for name in names:

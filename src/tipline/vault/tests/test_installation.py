@@ -104,3 +104,39 @@ def test_an_answer_verifies_only_as_signed_and_only_for_its_signer() -> None:
     assert vault.open_package(someone, package).payload == answer
     assert len(vault.package_digest(package)) == 32
     assert vault.package_digest(package) != vault.package_digest(package + b"\x00")
+
+
+def test_the_installation_secret_opens_from_a_backup_only_with_its_passphrase(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tipline.vault import params, passphrase
+
+    monkeypatch.setattr(passphrase, "BACKUP_PASSPHRASE_COST", params.Argon2Cost(1, 8192))
+    record, secret, _ = identity()
+    keys = {
+        "signing_public_key": record.signing_public_key,
+        "encryption_public_key": record.encryption_public_key,
+    }
+    words = "seven horses cross the river"
+    blob = vault.wrap_installation_secret(secret, words, **keys)
+    assert secret not in blob and len(blob) > len(secret)
+    assert vault.unwrap_installation_secret(blob, words, **keys) == secret
+    other, _, _ = identity()
+    for attempt, blob_tried, blob_keys in [
+        ("wrong passphrase", blob, keys),
+        ("another identity", blob, {**keys, "signing_public_key": other.signing_public_key}),
+        ("tampered", blob[:-1] + bytes([blob[-1] ^ 1]), keys),
+        ("truncated", blob[:20], keys),
+    ]:
+        with pytest.raises(vault.DecryptionError):
+            vault.unwrap_installation_secret(
+                blob_tried,
+                "wrong passphrase here" if attempt == "wrong passphrase" else words,
+                **blob_keys,
+            )
+    # A cost raised in the blob beyond what is accepted is refused before any derivation.
+    greedy = blob[:1] + (2**31).to_bytes(4, "big") + blob[5:]
+    with pytest.raises(vault.DecryptionError):
+        vault.unwrap_installation_secret(greedy, words, **keys)
+    with pytest.raises(vault.MalformedSecret):
+        vault.wrap_installation_secret(secret, "too short", **keys)
