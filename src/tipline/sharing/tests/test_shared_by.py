@@ -42,8 +42,7 @@ def rows(response: object) -> list[tuple[int, str]]:
     """(number, who shared it or "") of each inbox row."""
     shown = []
     for report, _ in response.context["rows"]:  # type: ignore[attr-defined]
-        shared = getattr(report, "received_share", None)  # None: a reporter's own report
-        shown.append((report.number, shared.shared_by if shared else ""))
+        shown.append((report.number, report.shared_by or ""))  # None: a reporter's own
     return shown
 
 
