@@ -13,6 +13,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -206,13 +207,22 @@ def _commit_share(
             share_private_key=share_keys.wrapped_private_key,
         )
         opened = conversation.OpenedReport(report, report_key)
+        previous = None
         for place, shared in sorted(
             enumerate(content.messages), key=lambda item: (item[1].sent_at, item[0])
         ):
+            # A conversation is ordered by time: messages written in the same instant (as
+            # another system's notes may be) keep their order a microsecond apart.
+            sent_at = (
+                shared.sent_at
+                if previous is None or shared.sent_at > previous
+                else (previous + timedelta(microseconds=1))
+            )
+            previous = sent_at
             message = conversation.add_passed_on_message(
                 opened,
                 text=shared.text,
-                sent_at=shared.sent_at,
+                sent_at=sent_at,
                 kept=[k.file for k in kept if k.message == place],
             )
             PassedOnMessage.objects.create(

@@ -154,7 +154,7 @@ def test_notes_of_an_older_tipline_or_another_system_are_the_sending_desks_messa
         "How do you know this?: I saw it myself",
         "A plain STIX note from another system",
     ]
-    assert {f"{m.sent_at:%Y-%m-%d %H:%M}" for m in talk[1:]} == {"2026-01-09 21:30"}
+    assert {f"{m.sent_at:%Y-%m-%d %H:%M}" for m in talk[1:]} == {"2026-01-09 21:30"}  # both
     origin = selectors.shared_origin(opened.report.id)
     assert [origin.author_of(m.message_id) for m in talk[1:]] == ["desk", "desk"]  # type: ignore[union-attr]
     assert conversation.read_content(opened)["description"] == "Fuel smuggled at the old mill"

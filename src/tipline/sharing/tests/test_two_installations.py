@@ -25,6 +25,7 @@ share = actions.propose_share(
     opened, user=user, partner=Partner.objects.get(), desk_slug="customs",
     draft=actions.ShareDraft(
         description={description!r},
+        answers={{"how_known": "Seen from the ANSWER-MARKER pier"}},
         attachment_ids=list(Attachment.objects.filter(report=report).values_list("id", flat=True)),
         cover_note="Boat leaves tonight",
     ),
@@ -79,6 +80,7 @@ def test_two_installations_share_a_report_and_work_it_together(
 report = ReceivedShare.objects.get().report
 opened = conversation.open_as_staff(report, user, key)
 print(conversation.read_content(opened)["description"])
+print(conversation.answer_rows(opened, "en"))
 print(Attachment.objects.filter(report=report).count())
 actions.note_opened(ReceivedShare.objects.get(), user=user)
 actions.write_back(opened, user=user, text="We will board it")
@@ -87,6 +89,7 @@ actions.write_back(opened, user=user, text="", outcome_kind="seizure", outcome_c
         )
     )
     assert "Crates at the jetty [redacted]" in shown and "\n1\n" in shown
+    assert "('How do you know this?', 'Seen from the ANSWER-MARKER pier')" in shown
     wait_for(lambda: count(a, "Share.objects.filter(state='answered').count()") == 1)
     wait_for(lambda: count(a, "BackMessage.objects.filter(direction='received').count()") == 2)
     back = a.python(
@@ -110,6 +113,7 @@ print(share.opened_at is not None)
                 data = path.read_bytes()
                 assert b"SHARED-MARKER-1" not in data and b"We will board it" not in data, path
                 assert b"Crates at the jetty" not in data and b"Boat leaves" not in data, path
+                assert b"ANSWER-MARKER" not in data, path
                 if folder == b.folder:
                     for form in (receipt, receipt.replace(" ", "")):
                         assert form.encode() not in data, path
