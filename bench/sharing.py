@@ -7,8 +7,10 @@
 Starts two installations on loopback (two data folders, two SQLite databases, two
 `tipline serve`, each with its `tipline schedule`), pairs them with the documented
 commands, files N reports at the sender over HTTP, then proposes N shares in one process
-(each: open the report, read the chosen parts, build the STIX bundle, sign, encrypt, queue)
-and waits until the partner has filed them all. Prints shares per second from the first
+(each: open the report, read the chosen answer and files, build the STIX bundle, sign,
+encrypt, queue) and waits until the partner has filed them all (each delivery: POST, open,
+verify, file with the answer and the photo cleaned and encrypted, sign the answer; the
+sender verifies it). Prints shares per second from the first
 proposal to the last filing, and the median and p95 of (filed at the partner - proposed),
 from the two databases' timestamps (one machine, one clock).
 """
@@ -41,6 +43,7 @@ for report in Report.objects.order_by("received_at"):
         opened, user=user, partner=partner, desk_slug="customs",
         draft=actions.ShareDraft(
             description="bench share",
+            answers={"how_known": "I saw it myself"},
             attachment_ids=list(
                 Attachment.objects.filter(report=report).values_list("id", flat=True)
             ),

@@ -12,6 +12,7 @@ from tipline.intake import conversation, storage
 from tipline.intake.attachments import decrypt_details
 from tipline.intake.models import Attachment
 from tipline.intake.uploads import attachment_context
+from tipline.sharing.selectors import shared_origin
 
 from .actions import read_notes
 
@@ -43,6 +44,7 @@ class _Pipe:
 def summary_text(opened: conversation.OpenedReport, answers: list[tuple[str, str]]) -> str:
     report = opened.report
     content = conversation.read_content(opened)
+    origin = shared_origin(report.id)
     lines = [
         *(
             ["TRAINING: a synthetic report from a training desk", ""]
@@ -50,6 +52,11 @@ def summary_text(opened: conversation.OpenedReport, answers: list[tuple[str, str
             else []
         ),
         f"Report {report.desk.slug} #{report.number}",
+        *(
+            [f"Shared by: {origin.shared_by} (received {origin.received_at:%Y-%m-%d %H:%M} UTC)"]
+            if origin
+            else []
+        ),
         f"Category: {report.category}",
         f"Language of the reporter: {report.language}",
         f"Received: {report.received_at:%Y-%m-%d %H:%M} UTC",
@@ -64,6 +71,13 @@ def summary_text(opened: conversation.OpenedReport, answers: list[tuple[str, str
     lines += ["", "Conversation:"]
     for message in conversation.read_conversation(opened)[1:]:
         who = "Reporter" if message.from_reporter else "Desk"
+        passed_on = origin.author_of(message.message_id) if origin else ""
+        if passed_on:  # it came with the share: written there by its reporter or its desk
+            who = (
+                f"Reporter, passed on by {origin.shared_by}"  # type: ignore[union-attr]
+                if passed_on == "reporter"
+                else f"{origin.shared_by}, passed on"  # type: ignore[union-attr]
+            )
         lines.append(f"[{message.sent_at:%Y-%m-%d %H:%M}] {who}: {message.text}")
     lines += ["", "Internal notes:"]
     for note, text in read_notes(opened):

@@ -43,6 +43,7 @@ class InboxFilterForm(forms.Form):
     )
     unread = forms.BooleanField(required=False, label=_("Unread"))
     overdue = forms.BooleanField(required=False, label=_("Deadline passed"))
+    shared = forms.BooleanField(required=False, label=_("Shared with us"))
 
     def __init__(
         self, desk: Desk, members: list[tuple[str, str]], *args: object, **kwargs: object
@@ -79,6 +80,7 @@ class InboxFilterForm(forms.Form):
             received_to=data["received_to"],
             unread=data["unread"],
             overdue=data["overdue"],
+            shared=data["shared"],
         )
 
 

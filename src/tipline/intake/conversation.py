@@ -60,6 +60,16 @@ class ShownMessage:
     sent_at: datetime
     text: str
     attachments: list[ShownAttachment]
+    message_id: uuid.UUID | None = None  # None for the report itself (its first files)
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    """One answer of a report, with its question's wording in every language it has."""
+
+    key: str
+    labels: dict[str, str]
+    answer: str
 
 
 def open_as_reporter(receipt_code: str) -> OpenedReport | None:
@@ -109,16 +119,30 @@ def read_content(opened: OpenedReport) -> dict[str, Any]:
 
 def answer_rows(opened: OpenedReport, language: str) -> list[tuple[str, str]]:
     """(question, answer) in `language`, in the category's order; choices by their labels."""
-    answers = read_content(opened)["answers"]
+    return [
+        (translated(answered.labels, language), answered.answer)
+        for answered in answered_questions(opened, language)
+    ]
+
+
+def answered_questions(opened: OpenedReport, language: str) -> list[AnsweredQuestion]:
+    """The report's answers with their questions: first as the category words them (choices
+    shown by their labels in `language`), then those that came with a shared report, worded
+    as the sharing desk's category put them (`questions` in the content, key -> wording)."""
+    content = read_content(opened)
+    answers, carried = content["answers"], content.get("questions", {})
     rows = []
     for question in opened.report.category.questions.all():
-        if question.key not in answers:
+        if question.key not in answers or question.key in carried:
             continue
         labels = {c["value"]: translated(c["labels"], language) for c in question.choices}
         value = answers[question.key]
         values = value if isinstance(value, list) else [value]
         shown = ", ".join(labels.get(str(v), str(v)) for v in values)
-        rows.append((translated(question.labels, language), shown))
+        rows.append(AnsweredQuestion(question.key, dict(question.labels), shown))
+    for key, wording in carried.items():
+        if key in answers:
+            rows.append(AnsweredQuestion(key, dict(wording), str(answers[key])))
     return rows
 
 
@@ -143,6 +167,7 @@ def read_conversation(opened: OpenedReport) -> list[ShownMessage]:
             sent_at=message.sent_at,
             text=vault.decrypt_text(key, bytes(message.body), context=_message_context(message)),
             attachments=files_by_message.get(message.id, []),
+            message_id=message.id,
         )
         for message in Message.objects.filter(report=report)
     ]
@@ -218,6 +243,28 @@ def add_staff_reply(
             desk=report.desk,
             report_id=report.id,
             attachments=len(kept),
+        )
+    return message
+
+
+def add_passed_on_message(
+    opened: OpenedReport, *, text: str, sent_at: datetime, kept: Sequence[KeptFile] = ()
+) -> Message:
+    """A message that came with a report shared by a partner or another desk, filed in the
+    conversation at the time it was first written, with its files (already cleaned and
+    encrypted to the report: `KeptFile`). It has no author here: nobody on this desk wrote
+    it, and no reporter stands behind a shared report (the sharing app records who it came
+    from). Tells nobody and writes no audit row of its own: the caller files the whole share
+    in one transaction, audited once."""
+    report = opened.report
+    message_id = uuid.uuid4()
+    body = vault.encrypt_text(
+        opened.report_key, text, context=f"report/{report.id}/message/{message_id}"
+    )
+    with transaction.atomic():
+        message = Message.objects.create(id=message_id, report=report, sent_at=sent_at, body=body)
+        save_attachment_rows(
+            report, list(kept), opened.report_key, uploaded_at=sent_at, message=message
         )
     return message
 

@@ -52,7 +52,9 @@ def _desk_link(desk: Desk) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/staff/desk/{desk.slug}/"
 
 
-def report_arrived(report_id: object) -> int:
+def report_arrived(report_id: object, shared_by: str = "") -> int:
+    """A report arrived: from a reporter, or shared by a partner agency or another desk
+    (`shared_by` names it; who shared is routing, not content, and is all that is said)."""
     if not settings.EMAIL_ENABLED:
         return 0  # nothing to send: ask the database nothing (every submission comes here)
     report = Report.objects.select_related("desk", "category").filter(pk=report_id).first()
@@ -62,12 +64,19 @@ def report_arrived(report_id: object) -> int:
     name_category = desk.notifications_name_category
 
     def compose() -> tuple[str, str]:
-        names = {"desk": desk.name, "category": str(report.category)}
-        arrived = (
-            _("A new report (%(category)s) arrived at %(desk)s.")
-            if name_category
-            else _("A new report arrived at %(desk)s.")
-        ) % names
+        names = {"desk": desk.name, "category": str(report.category), "partner": shared_by}
+        if shared_by:
+            arrived = (
+                _("A report (%(category)s) shared by %(partner)s arrived at %(desk)s.")
+                if name_category
+                else _("A report shared by %(partner)s arrived at %(desk)s.")
+            ) % names
+        else:
+            arrived = (
+                _("A new report (%(category)s) arrived at %(desk)s.")
+                if name_category
+                else _("A new report arrived at %(desk)s.")
+            ) % names
         body = (
             f"{arrived}\n\n"
             + _("Sign in to read it: %(link)s") % {"link": _desk_link(desk)}
@@ -75,7 +84,12 @@ def report_arrived(report_id: object) -> int:
             + _("This message says nothing more on purpose.")
             + "\n"
         )
-        return _("[Tipline] New report at %(desk)s") % names, body
+        subject = (
+            _("[Tipline] Shared report at %(desk)s")
+            if shared_by
+            else _("[Tipline] New report at %(desk)s")
+        )
+        return subject % names, body
 
     return _send(desk, compose, recipients_of(desk))
 

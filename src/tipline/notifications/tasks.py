@@ -6,8 +6,8 @@ from . import messages
 
 
 @shared_task(name="tipline.notifications.tasks.notify_report_arrived")
-def notify_report_arrived(report_id: str) -> int:
-    return messages.report_arrived(report_id)
+def notify_report_arrived(report_id: str, shared_by: str = "") -> int:
+    return messages.report_arrived(report_id, shared_by)
 
 
 @shared_task(name="tipline.notifications.tasks.notify_reporter_wrote")

@@ -4,10 +4,9 @@ Each is one transaction with its audit row inside; packages leave through the ou
 commit (`outbox.queue`).
 """
 
-import json
 import uuid
-from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,11 +16,9 @@ from tipline import vault
 from tipline.accounts.models import Role, StaffUser
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
-from tipline.intake.attachments import decrypt_details, read_attachment
 from tipline.intake.conversation import OpenedReport
-from tipline.intake.models import Attachment
 
-from . import outbox, packages, stix
+from . import drafts, outbox, packages, stix
 from .cards import Card
 from .identity import ensure_identity
 from .models import (
@@ -37,16 +34,7 @@ from .models import (
 
 APPROVERS = {Role.SUPERVISOR, Role.ADMINISTRATOR}
 MAX_TEXT = 20_000
-
-
-@dataclass(frozen=True)
-class ShareDraft:
-    """What the analyst chose to send, already redacted by them."""
-
-    description: str
-    notes: list[str] = field(default_factory=list)
-    attachment_ids: list[uuid.UUID] = field(default_factory=list)
-    cover_note: str = ""
+ShareDraft = drafts.ShareDraft  # what the analyst chose: built by the share page
 
 
 # Partners ---------------------------------------------------------------------------------
@@ -86,7 +74,9 @@ def add_partner(card: Card, *, acting_user: StaffUser | None) -> Partner:
 
 
 def say_hello(partner: Partner) -> None:
-    outbox.queue(partner, "hello", packages.make_payload(uuid.uuid4(), "hello"))
+    package_id = uuid.uuid4()
+    payload = packages.make_payload(package_id, "hello")
+    outbox.queue(partner, "hello", payload, package_id=package_id)
 
 
 def set_partner_state(partner: Partner, state: str, *, acting_user: StaffUser) -> None:
@@ -131,15 +121,7 @@ def propose_share(
     report = opened.report
     _check_target(report.desk, partner, desk_slug)
     share_id = uuid.uuid4()
-    files = _chosen_files(opened, draft.attachment_ids)
-    content = stix.ShareContent(
-        description=draft.description[:MAX_TEXT],
-        category=report.category.slug,
-        language=report.language,
-        cover_note=draft.cover_note[:MAX_TEXT],
-        notes=[n[:MAX_TEXT] for n in draft.notes if n.strip()],
-        files=files,
-    )
+    content = drafts.share_content(opened, draft)
     sender_name = ensure_identity().name
     payload = packages.make_payload(
         share_id,
@@ -148,22 +130,12 @@ def propose_share(
         recipient_desk=desk_slug,
         bundle=stix.share_bundle(str(share_id), sender_name, content),
     )
-    from django.conf import settings
-
     if len(payload) > settings.SHARING_MAX_PACKAGE_BYTES:
         raise ValidationError(_("The chosen files are too large to share in one package."))
     share_keys = vault.new_share_key_pair(opened.report_key, context=f"share/{share_id}")
     rule = DeskSharing.objects.filter(desk=report.desk).first()
     needs_approval = bool(rule and rule.requires_approval)
-    draft_text = json.dumps(
-        {
-            "description": content.description,
-            "notes": content.notes,
-            "cover_note": content.cover_note,
-            "files": [f.name for f in files],
-        },
-        ensure_ascii=False,
-    )
+    draft_text = drafts.what_leaves(content)
     sealed = _seal(partner, payload)
     with transaction.atomic():
         share = Share.objects.create(
@@ -187,7 +159,9 @@ def propose_share(
             report_id=report.id,
             partner=_target_name(partner, desk_slug),
             share=str(share_id),
-            attachments=len(files),
+            answers=len(content.answers),
+            messages=len(content.messages),
+            attachments=len(content.files),
         )
         if not needs_approval:
             _send(share, user)
@@ -240,6 +214,7 @@ def _send(share: Share, user: StaffUser) -> None:
         partner=share.partner,
         share=share,
         kind="share",
+        package_id=share.id,
         body=bytes(share.package),
         state=OutboxState.WAITING,
     )
@@ -285,24 +260,6 @@ def _check_target(own_desk: Desk, partner: Partner | None, desk_slug: str) -> No
         raise ValidationError(_("That partner desk does not accept shares."))
 
 
-def _chosen_files(opened: OpenedReport, ids: list[uuid.UUID]) -> list[stix.SharedFile]:
-    report, key = opened.report, opened.report_key
-    chosen = Attachment.objects.filter(report=report, id__in=ids)
-    if len(chosen) != len(set(ids)):
-        raise ValidationError(_("A chosen file is not part of this report."))
-    files = []
-    for attachment in chosen:
-        details = decrypt_details(key, report.id, attachment.id, bytes(attachment.details))
-        files.append(
-            stix.SharedFile(
-                name=details["name"],
-                media_type=details["type"],
-                content=read_attachment(key, report.id, attachment.id),
-            )
-        )
-    return files
-
-
 def _target_name(partner: Partner | None, desk_slug: str) -> str:
     return f"{partner.name if partner else ensure_identity().name} / {desk_slug}"
 
@@ -338,6 +295,7 @@ def write_back(
     about = received.remote_share_id if received else share.id  # type: ignore[union-attr]
     link = received or share
     kind = "outcome" if outcome_kind else "message"
+    package_id = uuid.uuid4()
     bundle = stix.back_bundle(
         str(about),
         stix.BackContent(
@@ -345,7 +303,7 @@ def write_back(
         ),
     )
     payload = packages.make_payload(
-        uuid.uuid4(),
+        package_id,
         kind,
         sender_desk=report.desk.slug,
         about=about,
@@ -362,7 +320,7 @@ def write_back(
             outcome_count=outcome_count,
             body=vault.seal_to_share(bytes(link.share_public_key), text),  # type: ignore[union-attr]
         )
-        outbox.queue(partner, kind, payload)
+        outbox.queue(partner, kind, payload, package_id=package_id)
         record(
             f"share.{kind}_sent",
             actor=user,
@@ -384,14 +342,15 @@ def note_opened(received: ReceivedShare, *, user: StaffUser) -> None:
             opened_at=timezone.now()
         ):
             return
+        package_id = uuid.uuid4()
         payload = packages.make_payload(
-            uuid.uuid4(),
+            package_id,
             "opened",
             sender_desk=received.report.desk.slug,
             about=received.remote_share_id,
             to="sender",
         )
-        outbox.queue(received.partner, "opened", payload)
+        outbox.queue(received.partner, "opened", payload, package_id=package_id)
         record(
             "share.opened",
             actor=user,

@@ -1,19 +1,21 @@
 """The endpoint partners post packages to: POST /sharing/v1/packages (docs/sharing.md).
 
 No session, no cookie, no CSRF token: the package authenticates itself (signed by a partner
-key, encrypted to ours). The body is read in bounded pieces, never more than the limit.
+key, encrypted to ours), and our answer does too (signed by this installation, naming the
+package's digest: `answers`). The body is read in bounded pieces, never more than the limit.
 """
 
-import json
 import logging
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from tipline import vault
 from tipline.throttling.gate import allowed_methods
 
-from .identity import IdentityUnavailable
+from . import answers
+from .identity import IdentityUnavailable, unlocked_identity
 from .receiving import PackageRefused, receive_package
 
 CHUNK = 64 * 1024
@@ -24,35 +26,60 @@ logger = logging.getLogger(__name__)
 @allowed_methods("POST")
 def packages_endpoint(request: HttpRequest) -> HttpResponse:
     limit = settings.SHARING_MAX_PACKAGE_BYTES + 1024
+    # The body is not read when it is refused for its length: the answer then names the
+    # digest the sender declared, so that it still counts for that package only.
+    declared = _declared_digest(request)
     try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return _refused("malformed", 400)
-    if declared > limit:
-        return _refused("too_large", 413)
-    if declared <= 0:
-        return _refused("empty", 400)
+        return _answer(answers.Answer(answers.REFUSED, "malformed", None, declared), 400)
+    if length > limit:
+        return _answer(answers.Answer(answers.REFUSED, "too_large", None, declared), 413)
     body = bytearray()
-    while len(body) < declared:
-        piece = request.read(min(CHUNK, declared - len(body)))
+    while len(body) < length:
+        piece = request.read(min(CHUNK, length - len(body)))
         if not piece:
             break
         body += piece
-    if len(body) != declared:
-        return _refused("truncated", 400)
+    digest = vault.package_digest(bytes(body))
+    if length <= 0:
+        return _answer(answers.Answer(answers.REFUSED, "empty", None, digest), 400)
+    if len(body) != length:
+        # What arrived is not what was sent: the digest differs, so the sender retries.
+        return _answer(answers.Answer(answers.REFUSED, "truncated", None, digest), 400)
     try:
-        done = receive_package(bytes(body))
+        taken = receive_package(bytes(body))
     except PackageRefused as refused:
-        return _refused(refused.code, refused.status)
+        answer = answers.Answer(refused.outcome, refused.code, refused.package_id, digest)
+        return _answer(answer, refused.status)
     except IdentityUnavailable:
-        # The operator must restore the secret; the sender keeps the package and retries.
-        logger.error("sharing: the installation identity cannot be unlocked")
-        return _refused("identity_unavailable", 503)
-    return JsonResponse({"status": done})
+        return _identity_unavailable(digest)
+    return _answer(answers.Answer(answers.ACCEPTED, taken.code, taken.package_id, digest), 200)
 
 
-def _refused(code: str, status: int) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps({"error": code}), status=status, content_type="application/json"
-    )
+def _answer(answer: answers.Answer, status: int) -> HttpResponse:
+    body = answer.body()
+    try:
+        identity = unlocked_identity()
+    except IdentityUnavailable:
+        return _identity_unavailable(answer.package_digest)
+    response = HttpResponse(body, status=status, content_type="application/json")
+    response[answers.SIGNATURE_HEADER] = answers.signature_header(identity, body)
     return response
+
+
+def _identity_unavailable(digest: bytes | None) -> HttpResponse:
+    """Without its keys this installation can neither open nor sign: an unsigned 503, which
+    a sender takes as "try again later" (the operator must restore the secret)."""
+    logger.error("sharing: the installation identity cannot be unlocked")
+    body = answers.Answer(answers.RETRY, "identity_unavailable", None, digest).body()
+    return HttpResponse(body, status=503, content_type="application/json")
+
+
+def _declared_digest(request: HttpRequest) -> bytes | None:
+    value = request.headers.get(answers.DIGEST_HEADER, "")
+    try:
+        digest = bytes.fromhex(value.strip())
+    except ValueError:
+        return None
+    return digest if len(digest) == answers.DIGEST_BYTES else None

@@ -74,6 +74,16 @@ def card_json(card: Card) -> str:
     )
 
 
+def card_qr_svg(card: Card) -> str:
+    """The card's JSON as a QR code (inline SVG, nothing loaded from anywhere): scanned by
+    the partner's phone, its text is pasted under "Add a partner"."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(card_json(card), image_factory=qrcode.image.svg.SvgPathImage)
+    return str(image.to_string().decode("utf-8"))
+
+
 def parse_card(text: str | bytes) -> Card:
     """A card from its JSON, every field checked; `BadCard` otherwise."""
     if len(text) > MAX_CARD_BYTES:

@@ -28,6 +28,12 @@ READABLE = {
         "opened_at": "tells the sender it was opened",
         "share_public_key": "a public key the server seals answers to",
     },
+    "sharing.PassedOnMessage": {
+        "id": "row id",
+        "message": "which message of the shared report came with the share",
+        "received_share": "routing",
+        "by_reporter": "who wrote it at the sending side (as Message.author says here)",
+    },
     "sharing.BackMessage": {
         "id": "row id",
         "share": "routing",
@@ -43,6 +49,7 @@ READABLE = {
         "partner": "where it goes",
         "share": "routing",
         "kind": "share, message, outcome, opened, hello",
+        "package_id": "idempotency key the partner's signed answer must name",
         "state": "delivery",
         "attempts": "back-off",
         "next_attempt_at": "back-off",

@@ -6,15 +6,41 @@ from django.utils.translation import gettext_lazy as _
 from .models import OutcomeKind
 
 MAX_TEXT = 20_000
+MAX_CARD_TEXT = 20_000  # cards.MAX_CARD_BYTES
 
 
 class CardForm(forms.Form):
+    """Step 1 of adding a partner: its card, as a file or as text (from its QR code)."""
+
     card_file = forms.FileField(label=_("Partner card file"), required=False)
     card_text = forms.CharField(
-        label=_("or paste the card"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("or paste the card"),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "ltr"}),
+        max_length=MAX_CARD_TEXT,
+        required=False,
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("card_file") and not data.get("card_text", "").strip():
+            raise forms.ValidationError(_("Choose the partner's card file, or paste its text."))
+        return data
+
+    def card(self) -> str | bytes:
+        """The card's bytes or text, as given (`cards.parse_card` checks it)."""
+        upload = self.cleaned_data.get("card_file")
+        return upload.read(MAX_CARD_TEXT + 1) if upload else self.cleaned_data["card_text"]
+
+
+class ConfirmCardForm(forms.Form):
+    """Step 2: the card as read in step 1, and the administrator's word that the partner
+    read out the same fingerprint."""
+
+    card_text = forms.CharField(widget=forms.HiddenInput, max_length=MAX_CARD_TEXT)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=60)
     fingerprint_compared = forms.BooleanField(
-        label=_("I compared the fingerprint with the partner by phone or in person"),
+        label=_("The partner's administrator read me these same digits (by phone or in person)"),
+        required=False,
     )
 
 
@@ -27,7 +53,12 @@ class DeskRulesForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    """Where to, what goes (each text editable: redact here), which files, a cover note."""
+    """Where to, what goes (each text editable: redact here), which files, a cover note.
+
+    Each answer and each message of the report is a pair of fields: `include_<part>` (send
+    it) and `text_<part>` (the copy that is sent), where <part> is `answer-<question key>`
+    or `message-<message id>`.
+    """
 
     target = forms.ChoiceField(label=_("Share with"))
     description = forms.CharField(
@@ -54,6 +85,7 @@ class ShareForm(forms.Form):
         *args: Any,
         **kwargs: Any,
     ) -> None:
+        """`parts`: (part name, label, text) for each answer and message that may go."""
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = targets
         self.fields["files"].choices = files
@@ -71,12 +103,14 @@ class ShareForm(forms.Form):
             )
             self.part_names.append(name)
 
-    def chosen_parts(self) -> list[str]:
-        return [
-            self.cleaned_data[f"text_{name}"]
+    def chosen(self, kind: str) -> dict[str, str]:
+        """The parts of `kind` ("answer", "message") ticked to go: part id -> text sent."""
+        prefix = f"{kind}-"
+        return {
+            name.removeprefix(prefix): self.cleaned_data[f"text_{name}"]
             for name in self.part_names
-            if self.cleaned_data.get(f"include_{name}")
-        ]
+            if name.startswith(prefix) and self.cleaned_data.get(f"include_{name}")
+        }
 
     def part_fields(self) -> list[tuple[Any, Any]]:
         return [(self[f"include_{n}"], self[f"text_{n}"]) for n in self.part_names]

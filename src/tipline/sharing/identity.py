@@ -66,16 +66,55 @@ def ensure_identity() -> Identity:
 def unlocked_identity() -> vault.InstallationIdentity:
     identity = ensure_identity()
     try:
-        return vault.unlock_installation_identity(
-            vault.InstallationKeyRecord(
-                signing_public_key=bytes(identity.signing_public_key),
-                encryption_public_key=bytes(identity.encryption_public_key),
-                wrapped_private_keys=bytes(identity.wrapped_private_keys),
-            ),
-            installation_secret(),
-        )
+        return vault.unlock_installation_identity(record_of(identity), installation_secret())
     except vault.DecryptionError as error:
         raise IdentityUnavailable("the installation secret does not open the identity") from error
+
+
+def record_of(identity: Identity) -> vault.InstallationKeyRecord:
+    return vault.InstallationKeyRecord(
+        signing_public_key=bytes(identity.signing_public_key),
+        encryption_public_key=bytes(identity.encryption_public_key),
+        wrapped_private_keys=bytes(identity.wrapped_private_keys),
+    )
+
+
+def opens_identity(secret: bytes) -> bool:
+    """Whether `secret` opens the stored identity (there is one to open)."""
+    identity = Identity.objects.first()
+    if identity is None:
+        return False
+    try:
+        vault.unlock_installation_identity(record_of(identity), secret)
+    except vault.DecryptionError:
+        return False
+    return True
+
+
+def discard_unused_identity() -> None:
+    """Before a restore into an empty installation: the identity `tipline migrate` made
+    there (nobody paired with it yet) gives way to the one in the backup."""
+    Identity.objects.all().delete()
+
+
+def keep_restored_secret(secret: bytes) -> Path:
+    """After a restore: make `secret` this installation's secret, once it is known to open
+    the restored identity. Replaces the file atomically (mode 0600); `OSError` when it
+    cannot be written (a read-only TIPLINE_INSTALLATION_SECRET_FILE)."""
+    if not opens_identity(secret):
+        raise IdentityUnavailable("the backup's secret does not open the restored identity")
+    path = secret_path()
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.restore")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secret.hex() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
 
 
 def fingerprint_of(signing_key: bytes, encryption_key: bytes) -> str:

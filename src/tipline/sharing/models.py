@@ -137,6 +137,27 @@ class ReceivedShare(models.Model):
     def __str__(self) -> str:
         return f"received share {self.remote_share_id}"
 
+    @property
+    def shared_by(self) -> str:
+        """Who shared it, as staff see it: the partner agency, or our own desk it came from."""
+        return self.from_desk.name if self.from_desk else self.sender_name
+
+
+class PassedOnMessage(models.Model):
+    """A message of a shared report's conversation that came with the share: written at
+    the sending side by its reporter or by its desk, passed on to us."""
+
+    message = models.OneToOneField(
+        "intake.Message", on_delete=models.CASCADE, related_name="passed_on"
+    )
+    received_share = models.ForeignKey(
+        ReceivedShare, on_delete=models.CASCADE, related_name="passed_on_messages"
+    )
+    by_reporter = models.BooleanField()
+
+    def __str__(self) -> str:
+        return f"passed-on message {self.message_id}"
+
 
 class Direction(models.TextChoices):
     SENT = "sent", _("Sent")
@@ -190,6 +211,9 @@ class OutboxPackage(models.Model):
     partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT)
     share = models.ForeignKey(Share, null=True, blank=True, on_delete=models.CASCADE)
     kind = models.CharField(max_length=16)
+    # The payload's id (the idempotency key), which the partner's signed answer must name;
+    # empty for packages queued before answers were signed (the digest alone binds them).
+    package_id = models.UUIDField(null=True, blank=True)
     body = models.BinaryField()
     state = models.CharField(max_length=10, choices=OutboxState.choices)
     attempts = models.PositiveIntegerField(default=0)

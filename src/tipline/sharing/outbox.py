@@ -5,9 +5,12 @@ deliver it after commit. A sender claims a package with a conditional UPDATE (tw
 never send it at once); a crash mid-send leaves the claim to expire, and the package is
 sent again. The receiver files each package id once and answers a repeat with 409
 "replayed", which counts as delivered here: a retried package lands exactly once.
+
+Only a signed answer counts (`answers.verified`): signed by the partner the package went to,
+naming the digest of the bytes sent and the package's id. Anything else, including a 2xx or
+4xx without a valid signature, is "not delivered": the package is tried again later.
 """
 
-import json
 import logging
 import urllib.error
 import urllib.request
@@ -22,6 +25,7 @@ from django.utils import timezone
 
 from tipline import jobs, vault
 
+from . import answers
 from .identity import unlocked_identity
 from .models import OutboxPackage, OutboxState, Partner, Share, ShareState
 
@@ -34,15 +38,22 @@ PACKAGE_MEDIA_TYPE = "application/vnd.tipline.package"
 
 
 def queue(
-    partner: Partner | None, kind: str, payload: bytes, *, share: Share | None = None
+    partner: Partner | None,
+    kind: str,
+    payload: bytes,
+    *,
+    package_id: uuid.UUID,
+    share: Share | None = None,
 ) -> OutboxPackage:
-    """Sign, encrypt and queue a payload (inside the caller's transaction)."""
+    """Sign, encrypt and queue a payload whose id is `package_id` (inside the caller's
+    transaction)."""
     identity = unlocked_identity()
     recipient = bytes(partner.encryption_public_key) if partner else identity.encryption_public_key
     package = OutboxPackage.objects.create(
         partner=partner,
         share=share,
         kind=kind,
+        package_id=package_id,
         body=vault.seal_package(identity, recipient, payload),
         state=OutboxState.WAITING,
     )
@@ -112,11 +123,12 @@ def _after_delivery(package: OutboxPackage, now: Any) -> None:
 def _send(package: OutboxPackage) -> tuple[str, str]:
     if package.partner is None:
         return _send_here(bytes(package.body))
-    return _send_over_http(package.partner, bytes(package.body))
+    return _send_over_http(package.partner, package)
 
 
 def _send_here(body: bytes) -> tuple[str, str]:
-    """Between two desks of this installation: the same checks, no network."""
+    """Between two desks of this installation: the same checks, no network (and so no
+    answer to sign: nothing stands between sender and receiver)."""
     from .identity import IdentityUnavailable
     from .receiving import PackageRefused, receive_package
 
@@ -125,36 +137,52 @@ def _send_here(body: bytes) -> tuple[str, str]:
     except IdentityUnavailable:
         return "retry", "identity_unavailable"
     except PackageRefused as refused:
-        if refused.code == "replayed":
-            return "delivered", ""
-        return "refused", refused.code
+        return _outcome(refused.outcome, refused.code, 0)
     return "delivered", ""
 
 
-def _send_over_http(partner: Partner, body: bytes) -> tuple[str, str]:
+def _send_over_http(partner: Partner, package: OutboxPackage) -> tuple[str, str]:
+    body = bytes(package.body)
+    digest = vault.package_digest(body)
     request = urllib.request.Request(  # noqa: S310 - the partner's http(s) base URL, checked
         partner.base_url + PACKAGE_PATH,
         data=body,
         method="POST",
-        headers={"Content-Type": PACKAGE_MEDIA_TYPE},
+        headers={"Content-Type": PACKAGE_MEDIA_TYPE, answers.DIGEST_HEADER: digest.hex()},
     )
     try:
         with urllib.request.urlopen(request, timeout=SEND_TIMEOUT_SECONDS) as response:  # noqa: S310
-            response.read(4096)
-        return "delivered", ""
+            status, headers = response.status, response.headers
+            raw = response.read(answers.MAX_ANSWER_BYTES)
     except urllib.error.HTTPError as error:
-        code = _error_code(error)
-        if error.code == 409 and code == "replayed":
-            return "delivered", ""
-        if 400 <= error.code < 500 and error.code not in (408, 429):
-            return "refused", f"{error.code} {code}"
-        return "retry", f"{error.code} {code}"
+        status, headers = error.code, error.headers
+        try:
+            raw = error.read(answers.MAX_ANSWER_BYTES)
+        except OSError:
+            raw = b""
     except (urllib.error.URLError, OSError, TimeoutError) as error:
         return "retry", f"unreachable: {type(error).__name__}"
-
-
-def _error_code(error: urllib.error.HTTPError) -> str:
     try:
-        return str(json.loads(error.read(4096)).get("error", ""))[:100]
-    except (ValueError, AttributeError, OSError):
-        return ""
+        answer = answers.verified(
+            raw,
+            headers.get(answers.SIGNATURE_HEADER) if headers else None,
+            receiver_signing_key=bytes(partner.signing_public_key),
+            sent_digest=digest,
+            package_id=package.package_id,
+        )
+    except answers.UnverifiedAnswer as unverified:
+        # Not the partner's word about this package: a proxy's error page, a forgery, an
+        # unsigned 503 from a partner without its keys. Try again later.
+        logger.warning("sharing: answer of HTTP %s not taken: %s", status, unverified)
+        return "retry", f"{status} unverified answer: {unverified}"
+    return _outcome(answer.outcome, answer.code, status)
+
+
+def _outcome(outcome: str, code: str, status: int) -> tuple[str, str]:
+    """The outbox's word for the receiver's answer."""
+    reason = f"{status} {code}" if status else code
+    if outcome in (answers.ACCEPTED, answers.REPLAYED):
+        return "delivered", ""
+    if outcome == answers.REFUSED:
+        return "refused", reason
+    return "retry", reason

@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from tipline import vault
 from tipline.intake.conversation import OpenedReport
@@ -19,6 +20,39 @@ class ShownBackMessage:
     text: str
     outcome: str
     count: int | None
+
+
+@dataclass(frozen=True)
+class SharedOrigin:
+    """A report shared with us, as the case page and the export mark it: who shared it,
+    and which messages of its conversation came with the share (written at the sending
+    side by its reporter, or by its desk)."""
+
+    shared_by: str  # the partner agency, or our own desk it came from
+    received_at: datetime
+    from_partner: bool
+    by_reporter: frozenset[UUID]
+    by_desk: frozenset[UUID]
+
+    def author_of(self, message_id: UUID | None) -> str:
+        """ "reporter" or "desk" for a message that came with the share, else ""."""
+        if message_id in self.by_reporter:
+            return "reporter"
+        return "desk" if message_id in self.by_desk else ""
+
+
+def shared_origin(report_id: Any) -> SharedOrigin | None:
+    received = received_share_of(report_id)
+    if received is None:
+        return None
+    passed_on = list(received.passed_on_messages.values_list("message_id", "by_reporter"))
+    return SharedOrigin(
+        shared_by=received.shared_by,
+        received_at=received.received_at,
+        from_partner=received.partner_id is not None,
+        by_reporter=frozenset(m for m, by_reporter in passed_on if by_reporter),
+        by_desk=frozenset(m for m, by_reporter in passed_on if not by_reporter),
+    )
 
 
 def received_share_of(report_id: Any) -> ReceivedShare | None:

@@ -1,13 +1,18 @@
 from django.urls import path
 
-from . import views
+from . import partner_pages, views
 
 app_name = "sharing"
 
 urlpatterns = [
-    path("partners/", views.partners, name="partners"),
-    path("partners/card.json", views.card_file, name="card_file"),
-    path("partners/<int:partner_id>/<slug:state>/", views.partner_state, name="partner_state"),
+    path("partners/", partner_pages.partners, name="partners"),
+    path("partners/add/", partner_pages.add_partner, name="add_partner"),
+    path("partners/card.json", partner_pages.card_file, name="card_file"),
+    path(
+        "partners/<int:partner_id>/<slug:state>/",
+        partner_pages.partner_state,
+        name="partner_state",
+    ),
     path("desk/<slug:desk_slug>/report/<int:number>/share/", views.share, name="share"),
     path("desk/<slug:desk_slug>/report/<int:number>/back/", views.write_back, name="write_back"),
     path("share/<uuid:share_id>/<slug:decision>/", views.decide, name="decide"),

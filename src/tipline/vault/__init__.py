@@ -45,7 +45,9 @@ The keys (DESIGN.md, "Keys"):
     same file or a near-duplicate across them by hashing the report they are reading under
     each other key they hold, in memory, for that request; a newcomer holds no earlier key
     and computes nothing there. Files over 64 MiB are compared within their epoch only.
-- the installation's identity and packages to partners         -> `installation`
+- the installation's identity, packages to partners and their signed answers -> `installation`
+- the installation secret wrapped under a passphrase, inside a backup: a seized backup
+  alone opens nothing of the identity                            -> `passphrase`
 
 Argon2id costs live in `params`.
 """
@@ -78,9 +80,17 @@ from .installation import (
     new_share_key_pair,
     open_package,
     open_share_text,
+    package_digest,
     seal_package,
     seal_to_share,
+    sign_answer,
     unlock_installation_identity,
+    verify_answer,
+)
+from .passphrase import (
+    check_backup_passphrase,
+    unwrap_installation_secret,
+    wrap_installation_secret,
 )
 from .receipts import (
     ReceiptSecrets,
@@ -159,6 +169,7 @@ __all__ = [
     "attachment_fingerprint",
     "attachment_fingerprints",
     "change_password",
+    "check_backup_passphrase",
     "check_public_key",
     "claim_code_digest",
     "create_installation_identity",
@@ -193,6 +204,7 @@ __all__ = [
     "open_sealed_report_key",
     "open_sealed_triage_key",
     "open_share_text",
+    "package_digest",
     "recover_with_code",
     "seal_claim_code_for_reporter",
     "seal_for_session",
@@ -200,11 +212,15 @@ __all__ = [
     "seal_report_key",
     "seal_to_share",
     "seal_triage_key",
+    "sign_answer",
     "start_service",
     "token_digest",
     "unlock_installation_identity",
     "unlock_with_password",
     "unlock_with_recovery_code",
+    "unwrap_installation_secret",
+    "verify_answer",
+    "wrap_installation_secret",
     "wrap_report_key_for_reporter",
     "wrap_with_password",
 ]

@@ -19,6 +19,15 @@ Signing inside the encryption hides who sent it from an observer; binding the re
 key stops a partner from re-encrypting a package it received to a third party as if it came
 from us.
 
+The receiver's answer to a package is signed too, so that nobody between the two (a proxy,
+a broken TLS link, a forged server) can make the sender believe a package was taken or
+refused for good:
+
+    signature(64) = Ed25519 over ``b"tipline-answer-v1\x00" | receiver Ed25519 key | answer``
+
+where `answer` is the exact body of the HTTP answer (JSON naming the package's BLAKE2b-256
+digest, `package_digest`), so an answer counts for one package only.
+
 Back-channel messages about a share are sealed, by the server alone, to a per-share X25519
 key whose private half is encrypted under the report's key, so that exactly the people who
 can read the report read what the partner answered.
@@ -38,6 +47,8 @@ from .reports import ReportKey
 from .symmetric import aead_decrypt, aead_encrypt, derive_subkey, random_bytes
 
 PACKAGE_DOMAIN = b"tipline-package-v1\x00"
+ANSWER_DOMAIN = b"tipline-answer-v1\x00"
+DIGEST_SIZE = 32
 SIGNATURE_SIZE = 64
 PUBLIC_KEY_SIZE = 32
 SECRET_SIZE = 32
@@ -176,6 +187,33 @@ def open_package(identity: InstallationIdentity, body: bytes) -> OpenedPackage:
     except (nacl.exceptions.CryptoError, nacl.exceptions.BadSignatureError, ValueError) as error:
         raise DecryptionError("package signature does not verify") from error
     return OpenedPackage(sender_signing_key=sender, payload=payload)
+
+
+def package_digest(body: bytes) -> bytes:
+    """BLAKE2b-256 (unkeyed) of a package exactly as sent: what an answer names."""
+    return nacl.hash.blake2b(body, digest_size=DIGEST_SIZE, encoder=RawEncoder)
+
+
+def sign_answer(identity: InstallationIdentity, answer: bytes) -> bytes:
+    """This installation's 64-byte signature of its answer to a package."""
+    signed = ANSWER_DOMAIN + identity.signing_public_key + answer
+    return bytes(identity._signing.sign(signed).signature)
+
+
+def verify_answer(receiver_signing_key: bytes, answer: bytes, signature: bytes) -> None:
+    """Check that the receiver (a partner's signing key) signed `answer`.
+
+    `DecryptionError` for a wrong, truncated or missing signature, and for an answer signed
+    by anyone else: the caller must then treat the package as not delivered.
+    """
+    if len(signature) != SIGNATURE_SIZE or len(receiver_signing_key) != PUBLIC_KEY_SIZE:
+        raise DecryptionError("an answer's signature has 64 bytes")
+    try:
+        VerifyKey(receiver_signing_key).verify(
+            ANSWER_DOMAIN + receiver_signing_key + answer, signature
+        )
+    except (nacl.exceptions.CryptoError, nacl.exceptions.BadSignatureError, ValueError) as error:
+        raise DecryptionError("the answer's signature does not verify") from error
 
 
 def new_share_key_pair(report_key: ReportKey, *, context: str) -> ShareKeyPair:

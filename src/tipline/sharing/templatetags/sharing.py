@@ -2,6 +2,8 @@ from typing import Any
 
 from django import template
 
+from tipline.sharing import selectors
+
 register = template.Library()
 
 
@@ -11,3 +13,17 @@ def sharing_part(context: dict[str, Any]) -> dict[str, Any]:
     from tipline.sharing.views import case_context
 
     return case_context(context["request"], context["report"])
+
+
+@register.simple_tag
+def shared_origin(report: Any) -> selectors.SharedOrigin | None:
+    """Where a report came from when it was shared with us (None for a reporter's own):
+    `{% shared_origin report as origin %}` marks it "shared by" wherever it is shown."""
+    return selectors.shared_origin(report.id)
+
+
+@register.filter
+def passed_on_by(origin: selectors.SharedOrigin | None, message_id: Any) -> str:
+    """ "reporter" or "desk" when the message came with the share (written there by its
+    reporter or its desk), else "": `{{ origin|passed_on_by:message.message_id }}`."""
+    return origin.author_of(message_id) if isinstance(origin, selectors.SharedOrigin) else ""

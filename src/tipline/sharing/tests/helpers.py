@@ -10,7 +10,7 @@ from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient
 class TwoDesks:
     def __init__(self) -> None:
         self.sender = DeskWithRecipient("narcotics")
-        self.receiver = DeskWithRecipient("customs")
+        self.receiver = DeskWithRecipient("customs", name="Customs desk")
         actions.set_desk_rules(
             self.receiver.desk, accepts_shares=True, requires_approval=False, acting_user=None
         )

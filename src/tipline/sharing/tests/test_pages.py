@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tipline import vault
 from tipline.accounts.actions import create_staff
 from tipline.casework.tests.helpers import report_in
-from tipline.intake.models import Attachment, Report
+from tipline.intake.models import Attachment, Message, Report
 from tipline.sharing import outbox
 from tipline.sharing.models import Partner, ReceivedShare, Share, ShareState
 from tipline.sharing.tests.helpers import TwoDesks
@@ -54,7 +55,7 @@ def test_an_administrator_adds_a_partner_from_its_card_and_sees_both_fingerprint
     assert page.status_code == 200
     own = json.loads(client.get("/staff/sharing/partners/card.json").content)
     assert own["tipline_partner_card"] == 1 and own["desks"] == [
-        {"slug": "customs", "name": "Narcotics desk"}
+        {"slug": "customs", "name": "Customs desk"}
     ]
     other = FakePartner(known=False)
     card = {
@@ -65,21 +66,46 @@ def test_an_administrator_adds_a_partner_from_its_card_and_sees_both_fingerprint
         .b64encode(other.identity.encryption_public_key)
         .decode(),
     }
-    refused = client.post("/staff/sharing/partners/", {"card_text": json.dumps(card)})
-    assert refused.status_code == 400  # the fingerprint was not confirmed as compared
-    added = client.post(
-        "/staff/sharing/partners/",
-        {"card_text": json.dumps(card), "fingerprint_compared": "on"},
+    # Step 1 reads the card and shows its fingerprint, to compare with the partner.
+    read = client.post("/staff/sharing/partners/add/", {"card_text": json.dumps(card)})
+    fingerprint = vault.key_fingerprint(
+        other.identity.signing_public_key, other.identity.encryption_public_key
     )
+    assert read.status_code == 200 and fingerprint in read.content.decode()
+    assert not Partner.objects.exists()
+    confirm = {
+        "card_text": read.context["form"]["card_text"].value(),
+        "fingerprint": fingerprint,
+        "confirm": "1",
+    }
+    # Step 2 adds it only once the administrator ticked that the digits are the same...
+    unticked = client.post("/staff/sharing/partners/add/", confirm)
+    assert (
+        unticked.status_code == 400 and "Compare the fingerprint first" in unticked.content.decode()
+    )
+    # ...and only the card that was shown: another card under that fingerprint is refused.
+    swapped = {**confirm, "fingerprint_compared": "on", "card_text": json.dumps(own)}
+    assert client.post("/staff/sharing/partners/add/", swapped).status_code == 400
+    assert not Partner.objects.exists()
+    added = client.post("/staff/sharing/partners/add/", {**confirm, "fingerprint_compared": "on"})
     assert added.status_code == 302
     partner = Partner.objects.get()
     assert partner.name == "Border agency" and partner.paired_at is None
     listing = client.get("/staff/sharing/partners/").content.decode()
-    assert "waiting for the partner to add us" in listing
-    bad = client.post(
-        "/staff/sharing/partners/", {"card_text": "{not json", "fingerprint_compared": "on"}
-    )
+    assert "waiting for the partner to add us" in listing and fingerprint in listing
+    bad = client.post("/staff/sharing/partners/add/", {"card_text": "{not json"})
     assert bad.status_code == 400 and "not JSON" in bad.content.decode()
+    empty = client.post("/staff/sharing/partners/add/", {})
+    assert empty.status_code == 400 and "paste its text" in empty.content.decode()
+    own_card = client.post("/staff/sharing/partners/add/", {"card_text": json.dumps(own)})
+    own_confirm = {
+        "card_text": own_card.context["form"]["card_text"].value(),
+        "fingerprint": own_card.context["card"].fingerprint,
+        "confirm": "1",
+        "fingerprint_compared": "on",
+    }
+    refused_own = client.post("/staff/sharing/partners/add/", own_confirm)
+    assert refused_own.status_code == 400 and "own card" in refused_own.content.decode()
     assert client.post(f"/staff/sharing/partners/{partner.pk}/suspended/").status_code == 302
     partner.refresh_from_db()
     assert partner.state == "suspended"
@@ -90,18 +116,31 @@ def test_an_administrator_adds_a_partner_from_its_card_and_sees_both_fingerprint
 def test_an_analyst_shares_from_the_case_and_the_other_desk_sees_shared_by(
     desks: TwoDesks,
 ) -> None:
-    report, _ = report_in(desks.sender, description="Crates at the jetty", photo=True)
+    report, code = report_in(
+        desks.sender, description="Crates at the jetty", photo=True, q_where="North jetty"
+    )
+    Client().post("/en/receipt/message/", {"receipt": code, "text": "Ask for Karim"})
+    message = Message.objects.get(report=report)
     client = signed_in(desks.sender.analyst, desks.sender.device)
     case = client.get("/staff/desk/narcotics/report/1/").content.decode()
     assert "/staff/sharing/desk/narcotics/report/1/share/" in case
     form = client.get("/staff/sharing/desk/narcotics/report/1/share/")
-    assert form.status_code == 200 and "Crates at the jetty" in form.content.decode()
+    shown = form.content.decode()
+    assert form.status_code == 200 and "Crates at the jetty" in shown
+    # Each answer and each message can be ticked and redacted on its own.
+    assert 'name="include_answer-where"' in shown and "North jetty" in shown
+    assert f'name="include_message-{message.id}"' in shown and "Ask for Karim" in shown
     attachment = Attachment.objects.get(report=report)
     sent = client.post(
         "/staff/sharing/desk/narcotics/report/1/share/",
         {
             "target": "local:customs",
             "description": "Crates at the [redacted]",
+            "include_answer-where": "on",
+            "text_answer-where": "North [redacted]",
+            "include_answer-how_known": "",
+            f"include_message-{message.id}": "on",
+            f"text_message-{message.id}": "Ask for [name]",
             "files": [str(attachment.id)],
             "cover_note": "Tonight",
         },
@@ -112,6 +151,12 @@ def test_an_analyst_shares_from_the_case_and_the_other_desk_sees_shared_by(
     receiver = signed_in(desks.receiver.analyst, desks.receiver.device, offset=1)
     shown = receiver.get("/staff/desk/customs/report/1/").content.decode()
     assert "Shared by" in shown and "Tonight" in shown and "Crates at the [redacted]" in shown
+    # The partner's case reads like any report: the answer under its question, the message
+    # in the conversation, marked as the reporter's, passed on by the sending desk.
+    assert "Where did it happen, or where does it happen?</dt>" in shown
+    assert "North [redacted]" in shown and "I saw it myself" not in shown
+    assert "Reporter, passed on by <bdi>Narcotics desk</bdi>" in shown
+    assert "Ask for [name]" in shown and "Karim" not in shown
     assert ReceivedShare.objects.get().opened_at is not None
     answer = receiver.post(
         "/staff/sharing/desk/customs/report/1/back/",

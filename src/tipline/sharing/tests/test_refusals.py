@@ -1,10 +1,14 @@
 """The receiving endpoint refuses what it must, with a clear error, and writes nothing."""
 
+import base64
 import json
 
 import pytest
 
+from tipline import vault
 from tipline.intake.models import Attachment, Report
+from tipline.sharing import answers
+from tipline.sharing.identity import ensure_identity
 from tipline.sharing.models import PartnerState, ReceivedPackage, ReceivedShare
 from tipline.sharing.tests.helpers import TwoDesks
 from tipline.sharing.tests.partner_kit import ENDPOINT, FakePartner, post
@@ -27,8 +31,20 @@ def nothing_written() -> bool:
 
 
 def refused(response: object, status: int, code: str) -> None:
+    """A clear, signed refusal naming the reason (docs/sharing.md, "The answer")."""
     assert response.status_code == status, response.content  # type: ignore[attr-defined]
-    assert json.loads(response.content) == {"error": code}  # type: ignore[attr-defined]
+    answer = json.loads(response.content)  # type: ignore[attr-defined]
+    assert (answer["code"], answer["tipline_answer"]) == (code, 1)
+    assert answer["outcome"] == {409: "replayed", 503: "retry"}.get(status, "refused")
+    signature = response.headers.get(answers.SIGNATURE_HEADER)  # type: ignore[attr-defined]
+    if code == "identity_unavailable":
+        assert signature is None  # without its keys it cannot sign: the sender retries
+        return
+    vault.verify_answer(
+        bytes(ensure_identity().signing_public_key),
+        response.content,  # type: ignore[attr-defined]
+        base64.b64decode(signature),
+    )
 
 
 def test_a_package_from_a_known_partner_is_filed(desks: TwoDesks) -> None:

@@ -2,13 +2,16 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from tipline.audit.models import AuditEvent
 from tipline.casework.tests.helpers import report_in
 from tipline.desks.models import Desk
 from tipline.intake import conversation
 from tipline.intake.attachments import read_attachment
-from tipline.intake.models import Attachment, Report
+from tipline.intake.models import Attachment, Message, Question, Report
+from tipline.intake.tests.samples import jpeg_with_gps
 from tipline.outcomes.models import Outcome
 from tipline.sharing import actions, outbox, selectors
 from tipline.sharing.models import (
@@ -30,8 +33,27 @@ def desks(files_dir: object) -> TwoDesks:
 
 
 def share_a_report(desks: TwoDesks, **draft: object) -> tuple[Report, Share]:
-    report, _ = report_in(desks.sender, description="Crates at the jetty", photo=True)
+    """A report with an answer, a photo, and a conversation (the reporter wrote again with a
+    document, the desk replied), shared with the other desk: the description redacted, the
+    answer and both messages chosen (the reporter's redacted too), every file chosen."""
+    Question.objects.filter(category__desk=desks.sender.desk, key="where").update(
+        labels={"en": "Where exactly, as the sender asks it?"}
+    )
+    report, code = report_in(
+        desks.sender, description="Crates at the jetty", photo=True, q_where="North jetty"
+    )
+    wrote_again = Client().post(
+        "/en/receipt/message/",
+        {
+            "receipt": code,
+            "text": "They come at 3am, ask for Karim",
+            "attachments": SimpleUploadedFile("boat.jpg", jpeg_with_gps()),
+        },
+    )
+    assert wrote_again.status_code == 200
+    written = Message.objects.get(report=report, author__isnull=True)
     opened = desks.open_as_sender(report)
+    reply = conversation.add_staff_reply(opened, author=desks.sender.analyst, text="Which boat?")
     files = list(Attachment.objects.filter(report=report).values_list("id", flat=True))
     share = actions.propose_share(
         opened,
@@ -40,7 +62,8 @@ def share_a_report(desks: TwoDesks, **draft: object) -> tuple[Report, Share]:
         desk_slug="customs",
         draft=actions.ShareDraft(
             description=str(draft.get("description", "Crates at the [redacted] jetty")),
-            notes=["Where: north side"],
+            answers={"where": "North jetty [redacted]"},
+            messages={written.id: "They come at 3am, ask for [name]", reply.id: "Which boat?"},
             attachment_ids=files,
             cover_note="Please look at the boat tonight",
         ),
@@ -56,10 +79,26 @@ def test_a_shared_report_is_filed_on_the_other_desk_sealed_to_its_recipients(
     filed = Report.objects.get(desk=desks.receiver.desk)
     opened = desks.open_as_receiver(filed)
     content = conversation.read_content(opened)
-    assert "Crates at the [redacted] jetty" in content["description"]
-    assert "north side" in content["description"]
-    attachment = Attachment.objects.get(report=filed)
-    assert read_attachment(opened.report_key, filed.id, attachment.id)[:2] == b"\xff\xd8"
+    assert content["description"] == "Crates at the [redacted] jetty"
+    # The answer is an answer, under the question as the sender's category worded it.
+    assert conversation.answer_rows(opened, "en") == [
+        ("Where exactly, as the sender asks it?", "North jetty [redacted]")
+    ]
+    # Each message is a message of the conversation, in its order and time, with its file;
+    # marked as passed on, and by whom it was written at the sending side.
+    talk = conversation.read_conversation(opened)
+    sent = conversation.read_conversation(desks.open_as_sender(original))
+    assert [(m.text, m.sent_at) for m in talk[1:]] == [
+        ("They come at 3am, ask for [name]", sent[1].sent_at),
+        ("Which boat?", sent[2].sent_at),
+    ]
+    assert [a.name for a in talk[0].attachments] == ["jetty.jpg"]
+    assert [a.name for a in talk[1].attachments] == ["boat.jpg"]
+    origin = selectors.shared_origin(filed.id)
+    assert origin is not None and origin.shared_by == "Narcotics desk"
+    assert [origin.author_of(m.message_id) for m in talk[1:]] == ["reporter", "desk"]
+    photo = Attachment.objects.get(report=filed, message__isnull=True)
+    assert read_attachment(opened.report_key, filed.id, photo.id)[:2] == b"\xff\xd8"
     # Only the receiving desk's recipients hold the new key; the sender's analyst does not.
     assert list(filed.seals.values_list("staff", flat=True)) == [desks.receiver.analyst.pk]
     received = ReceivedShare.objects.get(report=filed)
@@ -67,9 +106,11 @@ def test_a_shared_report_is_filed_on_the_other_desk_sealed_to_its_recipients(
     cover, _ = selectors.received_view(opened, received)
     assert cover == "Please look at the boat tonight"
     assert filed.id != original.id and filed.receipt_lookup != original.receipt_lookup
+    assert not filed.reporter_waiting  # nobody waits for an answer behind a shared report
     share.refresh_from_db()
     assert share.state == ShareState.DELIVERED
-    assert AuditEvent.objects.filter(action="share.received", desk=desks.receiver.desk).exists()
+    received_event = AuditEvent.objects.get(action="share.received", desk=desks.receiver.desk)
+    assert (received_event.detail["answers"], received_event.detail["messages"]) == (1, 2)
     assert AuditEvent.objects.filter(action="share.sent", desk=desks.sender.desk).exists()
 
 

@@ -1,9 +1,8 @@
 """Two installations on loopback exchange cards, share a report with an attachment, answer
 back and report an outcome; a share queued while the partner is down (and the sender killed
 mid-way) arrives exactly once after restart. On SQLite, and on PostgreSQL when
-TIPLINE_TEST_DATABASE_URL is set."""
+TIPLINE_TEST_DATABASE_URL and TIPLINE_TEST_ON_URL=1 are set (the suite's PostgreSQL run)."""
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from tipline.intake.tests.samples import jpeg_with_gps
 from tipline.sharing.tests.two_installations import (
     Installation,
+    databases,
     pair,
     staff_code,
     wait_for,
@@ -25,6 +25,7 @@ share = actions.propose_share(
     opened, user=user, partner=Partner.objects.get(), desk_slug="customs",
     draft=actions.ShareDraft(
         description={description!r},
+        answers={{"how_known": "Seen from the ANSWER-MARKER pier"}},
         attachment_ids=list(Attachment.objects.filter(report=report).values_list("id", flat=True)),
         cover_note="Boat leaves tonight",
     ),
@@ -33,29 +34,9 @@ print(share.id)
 """
 
 
-def databases(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    url = os.environ.get("TIPLINE_TEST_DATABASE_URL", "")
-    if not url or not url.startswith("postgres"):
-        yield "", ""
-        return
-    import psycopg
-
-    base, _, _ = url.rpartition("/")
-    names = [f"tipline_pair_{os.getpid()}_{i}" for i in (1, 2)]
-    with psycopg.connect(url, autocommit=True) as connection:
-        for name in names:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{base}/{names[0]}", f"{base}/{names[1]}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as connection:
-            for name in names:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture
 def installations(tmp_path: Path) -> Iterator[tuple[Installation, Installation]]:
-    for url_a, url_b in databases(tmp_path):
+    for url_a, url_b in databases():
         a = Installation(tmp_path / "a", "Agency A", "narcotics", url_a)
         b = Installation(tmp_path / "b", "Agency B", "customs", url_b)
         b.run("desksharing", "customs", "--accept")
@@ -99,6 +80,7 @@ def test_two_installations_share_a_report_and_work_it_together(
 report = ReceivedShare.objects.get().report
 opened = conversation.open_as_staff(report, user, key)
 print(conversation.read_content(opened)["description"])
+print(conversation.answer_rows(opened, "en"))
 print(Attachment.objects.filter(report=report).count())
 actions.note_opened(ReceivedShare.objects.get(), user=user)
 actions.write_back(opened, user=user, text="We will board it")
@@ -107,6 +89,7 @@ actions.write_back(opened, user=user, text="", outcome_kind="seizure", outcome_c
         )
     )
     assert "Crates at the jetty [redacted]" in shown and "\n1\n" in shown
+    assert "('How do you know this?', 'Seen from the ANSWER-MARKER pier')" in shown
     wait_for(lambda: count(a, "Share.objects.filter(state='answered').count()") == 1)
     wait_for(lambda: count(a, "BackMessage.objects.filter(direction='received').count()") == 2)
     back = a.python(
@@ -130,6 +113,7 @@ print(share.opened_at is not None)
                 data = path.read_bytes()
                 assert b"SHARED-MARKER-1" not in data and b"We will board it" not in data, path
                 assert b"Crates at the jetty" not in data and b"Boat leaves" not in data, path
+                assert b"ANSWER-MARKER" not in data, path
                 if folder == b.folder:
                     for form in (receipt, receipt.replace(" ", "")):
                         assert form.encode() not in data, path
@@ -154,3 +138,48 @@ def test_a_share_queued_while_the_partner_is_down_arrives_exactly_once(
     wait_for(lambda: count(a, "Share.objects.filter(state='delivered').count()") == 1)
     assert count(b, "ReceivedShare.objects.count()") == 1
     assert count(b, "Report.objects.count()") == 1
+
+
+@pytest.mark.slow
+def test_a_restored_installation_receives_shares_with_the_secret_from_its_backup(
+    installations: tuple[Installation, Installation], tmp_path: Path
+) -> None:
+    """Agency B backs up with a passphrase, its server is lost, and a new one (an empty data
+    folder and database) is restored from the backup at the same address: it opens its
+    identity again and files what Agency A shares with it."""
+    a, b = installations
+    wait_for(lambda: count(b, "Partner.objects.filter(paired_at__isnull=False).count()") == 1)
+    passphrase = tmp_path / "backup-passphrase"
+    passphrase.write_text("a long passphrase kept in the safe\n")
+    backup = tmp_path / "b.backup"
+    out = b.run("backup", str(backup), "--passphrase-file", str(passphrase))
+    assert "wrapped under the passphrase" in out
+    secret = (b.folder / "installation_secret").read_text().strip()
+    assert secret.encode() not in backup.read_bytes()
+    b.stop()
+
+    for (url,) in databases(1):
+        again = Installation(
+            tmp_path / "b-restored", "Agency B", "customs", url, port=b.port, empty=True
+        )
+        try:
+            out = again.run("restore", str(backup), "--passphrase-file", str(passphrase))
+            assert "sharing works as before" in out, out
+            assert (again.folder / "installation_secret").read_text().strip() == secret
+            again.start()
+            send_report(a, "AFTER-RESTORE")
+            a.python(staff_code(a, SHARE.format(description="after the restore")))
+            wait_for(lambda again=again: count(again, "ReceivedShare.objects.count()") == 1)
+            wait_for(lambda: count(a, "Share.objects.filter(state='delivered').count()") == 1)
+            shown = again.python(
+                staff_code(
+                    again,
+                    """
+report = ReceivedShare.objects.get().report
+print(conversation.read_content(conversation.open_as_staff(report, user, key))["description"])
+""",
+                )
+            )
+            assert "after the restore" in shown
+        finally:
+            again.close()

@@ -2,24 +2,38 @@
 each with its `tipline schedule` (which retries the outbox). Staff actions run through
 `tipline shell` with the same action functions the pages call."""
 
+import base64
 import os
+import re
 import signal
 import subprocess
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
+from urllib.parse import parse_qs, urlparse
 
 from tipline.testing.fixtures import STRONG_PASSWORD
 from tipline.testing.server import ServerProcess, free_port, tipline_command
 
 
 class Installation:
-    def __init__(self, folder: Path, name: str, desk: str, database_url: str = "") -> None:
+    def __init__(
+        self,
+        folder: Path,
+        name: str,
+        desk: str,
+        database_url: str = "",
+        *,
+        port: int | None = None,
+        empty: bool = False,
+    ) -> None:
+        """A new installation with `desk` and its analyst; `empty`: nothing at all yet (a
+        new server to restore a backup into), on `port` if given (the old one's address)."""
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self.name, self.desk = folder, name, desk
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
@@ -36,18 +50,30 @@ class Installation:
         self.log: IO[str] = open(folder / "server.log", "a")  # noqa: SIM115 - closed in stop()
         self.server: ServerProcess | None = None
         self.schedule: subprocess.Popen[bytes] | None = None
+        # Each account's TOTP key (hex), as its authenticator app would hold it.
+        self.totp: dict[str, str] = {}
+        if empty:
+            return
         self.run("migrate", "-v0")
         self.run("createdesk", desk, "--name", f"{desk} desk", "--languages", "en,ur")
-        self.run(
+        self.create_staff(f"analyst-{desk}", "analyst", desk)
+
+    def create_staff(self, username: str, role: str, desk: str = "") -> str:
+        """`tipline createstaff`; returns the TOTP key it printed (as hex)."""
+        out = self.run(
             "createstaff",
-            f"analyst-{desk}",
+            username,
             "--role",
-            "analyst",
-            "--desk",
-            desk,
+            role,
+            *(["--desk", desk] if desk else []),
             "--password-stdin",
             stdin=STRONG_PASSWORD + "\n",
         )
+        uri = re.search(r"otpauth://\S+", out)
+        assert uri, out
+        secret = parse_qs(urlparse(uri.group(0)).query)["secret"][0]
+        self.totp[username] = base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
+        return self.totp[username]
 
     def run(self, *args: str, stdin: str | None = None) -> str:
         done = subprocess.run(
@@ -124,3 +150,26 @@ def pair(a: Installation, b: Installation, folder: Path) -> None:
         card = folder / f"{uuid.uuid4()}.json"
         card.write_text(one.run("partnercard", "--url", one.url))
         other.run("addpartner", str(card))
+
+
+def databases(how_many: int = 2) -> Iterator[tuple[str, ...]]:
+    """Databases for installations: SQLite files in their data folders (""), or, in the
+    suite's PostgreSQL run (TIPLINE_TEST_ON_URL=1), databases made on that server for the
+    test and dropped after it."""
+    url = os.environ.get("TIPLINE_TEST_DATABASE_URL", "")
+    if os.environ.get("TIPLINE_TEST_ON_URL") != "1" or not url.startswith("postgres"):
+        yield ("",) * how_many
+        return
+    import psycopg
+
+    base, _, _ = url.rpartition("/")
+    names = [f"tipline_pair_{os.getpid()}_{uuid.uuid4().hex[:8]}" for _ in range(how_many)]
+    with psycopg.connect(url, autocommit=True) as connection:
+        for name in names:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield tuple(f"{base}/{name}" for name in names)
+    finally:
+        with psycopg.connect(url, autocommit=True) as connection:
+            for name in names:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

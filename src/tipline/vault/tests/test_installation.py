@@ -82,3 +82,61 @@ def test_back_channel_texts_open_only_with_the_report_key() -> None:
         vault.open_share_text(
             vault.new_report_key(), pair.wrapped_private_key, blob, context="share/1"
         )
+
+
+def test_an_answer_verifies_only_as_signed_and_only_for_its_signer() -> None:
+    _, _, receiver = identity()
+    _, _, someone = identity()
+    answer = b'{"outcome":"accepted"}'
+    signature = vault.sign_answer(receiver, answer)
+    vault.verify_answer(receiver.signing_public_key, answer, signature)
+    for key, body, sig in [
+        (receiver.signing_public_key, b'{"outcome":"refused"}', signature),
+        (someone.signing_public_key, answer, signature),
+        (receiver.signing_public_key, answer, vault.sign_answer(someone, answer)),
+        (receiver.signing_public_key, answer, signature[:-1]),
+        (receiver.signing_public_key, answer, b""),
+    ]:
+        with pytest.raises(vault.DecryptionError):
+            vault.verify_answer(key, body, sig)
+    # An answer is not a package signature: the two domains never verify for each other.
+    package = vault.seal_package(receiver, someone.encryption_public_key, answer)
+    assert vault.open_package(someone, package).payload == answer
+    assert len(vault.package_digest(package)) == 32
+    assert vault.package_digest(package) != vault.package_digest(package + b"\x00")
+
+
+def test_the_installation_secret_opens_from_a_backup_only_with_its_passphrase(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tipline.vault import params, passphrase
+
+    monkeypatch.setattr(passphrase, "BACKUP_PASSPHRASE_COST", params.Argon2Cost(1, 8192))
+    record, secret, _ = identity()
+    keys = {
+        "signing_public_key": record.signing_public_key,
+        "encryption_public_key": record.encryption_public_key,
+    }
+    words = "seven horses cross the river"
+    blob = vault.wrap_installation_secret(secret, words, **keys)
+    assert secret not in blob and len(blob) > len(secret)
+    assert vault.unwrap_installation_secret(blob, words, **keys) == secret
+    other, _, _ = identity()
+    for attempt, blob_tried, blob_keys in [
+        ("wrong passphrase", blob, keys),
+        ("another identity", blob, {**keys, "signing_public_key": other.signing_public_key}),
+        ("tampered", blob[:-1] + bytes([blob[-1] ^ 1]), keys),
+        ("truncated", blob[:20], keys),
+    ]:
+        with pytest.raises(vault.DecryptionError):
+            vault.unwrap_installation_secret(
+                blob_tried,
+                "wrong passphrase here" if attempt == "wrong passphrase" else words,
+                **blob_keys,
+            )
+    # A cost raised in the blob beyond what is accepted is refused before any derivation.
+    greedy = blob[:1] + (2**31).to_bytes(4, "big") + blob[5:]
+    with pytest.raises(vault.DecryptionError):
+        vault.unwrap_installation_secret(greedy, words, **keys)
+    with pytest.raises(vault.MalformedSecret):
+        vault.wrap_installation_secret(secret, "too short", **keys)
