@@ -45,14 +45,23 @@ DERIVATION_PROCESSES = env.integer("TIPLINE_DERIVATION_PROCESSES", CORES, minimu
 # Where the service's private socket folder is made: a runtime folder that nothing ages
 # (systemd: RuntimeDirectory=tipline, /run/tipline); empty: the system's temporary folder.
 RUNTIME_DIR = env.text("TIPLINE_RUNTIME_DIR", "")
-# Requests that cost an Argon2id derivation, admitted at once per process, and how long one
+# Requests that cost an Argon2id derivation, admitted at once on a host, and how long one
 # may wait for a slot before it is answered 503 (see tipline.throttling.gate). Twice the
-# derivations: while one admitted request parses, queries, commits or renders, another is
-# ready to take its core, so Argon2id never waits for the rest of a request; and few enough
-# that an admitted request waits at most about one derivation for its turn. More threads
-# than slots, so that a surge reaches the gate and is answered instead of queueing.
+# cores: while one admitted request parses, queries, commits or renders, another is ready to
+# take its core, so Argon2id never waits for the rest of a request; and few enough that an
+# admitted request waits at most about one derivation for its turn. More threads than slots,
+# so that a surge reaches the gate and is answered instead of queueing. Without Redis each
+# process holds twice its share of the cores, and never fewer than two: gunicorn hands
+# connections to workers unevenly, and a single slot per worker turned clients away while
+# other workers idled (bench/submit.py --workers 8 on 2 cores). With Redis the host's slots
+# are counted together, exactly twice the cores.
 EXPENSIVE_CONCURRENCY = env.integer(
     "TIPLINE_EXPENSIVE_CONCURRENCY", 2 * ARGON2_CONCURRENCY, minimum=1
+)
+ADMITTED_PER_HOST = (
+    EXPENSIVE_CONCURRENCY * WEB_WORKERS
+    if "TIPLINE_EXPENSIVE_CONCURRENCY" in os.environ
+    else 2 * CORES
 )
 # Short: the wait for a slot adds to the latency of every admitted request under a surge.
 ADMISSION_WAIT_SECONDS = env.integer("TIPLINE_ADMISSION_WAIT_SECONDS", 1, minimum=0)

@@ -274,7 +274,7 @@ def gate() -> Gate:
     queue = slots * settings.ADMISSION_QUEUE_PER_SLOT
     if storage.shared():
         return _shared_gate(
-            settings.REDIS_URL, slots * settings.WEB_WORKERS, settings.ADMISSION_WAIT_SECONDS
+            settings.REDIS_URL, settings.ADMITTED_PER_HOST, settings.ADMISSION_WAIT_SECONDS
         )
     global _local_gate
     with _gate_lock:
