@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tipline import vault
 from tipline.accounts.models import StaffUser
@@ -19,6 +20,7 @@ from tipline.intake.models import CloseReason, Message, Note, Report, Status
 from tipline.intake.uploads import PendingUpload
 
 from .models import Label, ReportLabel
+from .selectors import has_reporter
 
 MAX_TEXT = 20_000
 
@@ -69,9 +71,20 @@ def reply(
 
     Files are cleaned and encrypted to the report key before the transaction (cleaning runs
     in a child process and must not hold the database's write lock), under the desk's
-    limits for the reporter's files. Raises `AttachmentRefused`; nothing is kept then."""
+    limits for the reporter's files. Raises `AttachmentRefused`; nothing is kept then.
+
+    A report shared with us has no reporter here (its receipt stayed with the sender): a
+    reply would be read by no one, so it is refused (`ValidationError`) and nothing kept."""
     report = opened.report
     try:
+        if not has_reporter(report):
+            raise ValidationError(
+                _(
+                    "This report was shared with us and has no reporter here: nothing was "
+                    "sent. Write to the sender under “Sharing”."
+                ),
+                code="no_reporter",
+            )
         text = _checked_text(text, allow_empty=bool(pending and pending.files))
         kept = (
             keep_received_files(pending, report.desk, report.id, opened.report_key)

@@ -73,6 +73,10 @@ class Cursor:
 
 @dataclass(frozen=True)
 class Deadlines:
+    """A report's deadlines towards its reporter. A report shared with us has no reporter
+    here (the receipt never crosses), so none of them applies to it."""
+
+    applies: bool
     acknowledge_by: dt.datetime
     feedback_by: dt.datetime
     acknowledge_late: bool
@@ -85,12 +89,15 @@ class Deadlines:
         return self.acknowledge_late or self.feedback_late
 
 
-def deadlines(report: Report, desk: Desk, now: dt.datetime | None = None) -> Deadlines:
+def deadlines(
+    report: Report, desk: Desk, now: dt.datetime | None = None, *, has_reporter: bool = True
+) -> Deadlines:
     now = now or timezone.now()
     acknowledge_by = report.received_at + dt.timedelta(days=desk.acknowledge_within_days)
     feedback_by = report.received_at + dt.timedelta(days=desk.feedback_within_days)
-    open_ = report.status != Status.CLOSED
+    open_ = has_reporter and report.status != Status.CLOSED
     return Deadlines(
+        applies=has_reporter,
         acknowledge_by=acknowledge_by,
         feedback_by=feedback_by,
         acknowledge_late=open_ and report.acknowledged_at is None and now > acknowledge_by,
@@ -142,6 +149,17 @@ _SHARED_BY = Subquery(
 )
 
 
+def shared_with_us() -> QuerySet[ReceivedShare]:
+    """The ids of the reports a partner or another desk shared with us, as a subquery.
+    They have no reporter here: no deadline, reminder or reply applies to them."""
+    return ReceivedShare.objects.values("report_id")
+
+
+def has_reporter(report: Report) -> bool:
+    """Whether a reporter stands behind this report on our side (not a share we received)."""
+    return not shared_with_us().filter(report_id=report.pk).exists()
+
+
 def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Report]:
     reports = Report.objects.filter(desk=desk)
     if filters.status:
@@ -165,7 +183,7 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
     if filters.shared:
         # Shared reports are few: their ids (sharing_receivedshare, by its unique report_id)
         # are looked up first, then the reports by primary key.
-        reports = reports.filter(pk__in=ReceivedShare.objects.values("report_id"))
+        reports = reports.filter(pk__in=shared_with_us())
     if filters.received_from:
         reports = reports.filter(received_at__date__gte=filters.received_from)
     if filters.received_to:
@@ -176,9 +194,13 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
         now = timezone.now()
         acknowledge_cutoff = now - dt.timedelta(days=desk.acknowledge_within_days)
         feedback_cutoff = now - dt.timedelta(days=desk.feedback_within_days)
-        reports = reports.exclude(status=Status.CLOSED).filter(
-            Q(acknowledged_at__isnull=True, received_at__lt=acknowledge_cutoff)
-            | Q(feedback_given_at__isnull=True, received_at__lt=feedback_cutoff)
+        reports = (
+            reports.exclude(status=Status.CLOSED)
+            .filter(
+                Q(acknowledged_at__isnull=True, received_at__lt=acknowledge_cutoff)
+                | Q(feedback_given_at__isnull=True, received_at__lt=feedback_cutoff)
+            )
+            .exclude(pk__in=shared_with_us())
         )
     return reports
 

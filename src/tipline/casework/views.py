@@ -56,7 +56,7 @@ def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
     filters = form.filters() if form.is_valid() else selectors.InboxFilters()
     cursor = selectors.Cursor.decode(request.GET.get("after", ""))
     reports, next_cursor = selectors.inbox(desk, user, filters, cursor)
-    rows = [(r, selectors.deadlines(r, desk)) for r in reports]
+    rows = [(r, selectors.deadlines(r, desk, has_reporter=not r.shared_by)) for r in reports]
     # Waiting reports are embedded in the background with this session's key (no query here).
     triage_background.hand_over_from(request, user, desk.pk)
     query = request.GET.copy()
@@ -289,7 +289,9 @@ def _case_page(
         {
             "report": report,
             "desk": report.desk,
-            "deadlines": selectors.deadlines(report, report.desk),
+            "deadlines": selectors.deadlines(
+                report, report.desk, has_reporter=selectors.has_reporter(report)
+            ),
             "description": conversation.read_content(opened)["description"],
             # Questions and answers as the reporter saw them, in the report's language.
             "answers": conversation.answer_rows(opened, report.language),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tipline.accounts.models import StaffUser
-from tipline.casework.selectors import deadlines
+from tipline.casework.selectors import deadlines, shared_with_us
 from tipline.desks.models import Desk
 from tipline.desks.selectors import recipients_of
 from tipline.intake.models import Report, Status
@@ -121,7 +121,11 @@ def deadline_reminders(now: dt.datetime | None = None) -> int:
     sent = 0
     for desk in Desk.objects.all():
         counts: defaultdict[str, int] = defaultdict(int)
-        open_reports = Report.objects.filter(desk=desk).exclude(status=Status.CLOSED)
+        open_reports = (
+            Report.objects.filter(desk=desk)
+            .exclude(status=Status.CLOSED)
+            .exclude(pk__in=shared_with_us())  # no reporter here to acknowledge
+        )
         for report in open_reports.only(
             "received_at", "status", "acknowledged_at", "feedback_given_at"
         ).iterator():

@@ -147,6 +147,13 @@ def reports_in(
     return reports
 
 
+def reporters_reports_in(desks: list[Desk], period: Period) -> QuerySet[Report]:
+    """The period's reports that have a reporter behind them here: not those a partner or
+    another desk shared with us (their receipt stayed with the sender), which no one here
+    can acknowledge or answer and which would otherwise count as never answered."""
+    return reports_in(desks, period).filter(received_share__isnull=True)
+
+
 def current_outcomes(
     desks: list[Desk], period: Period, category_slugs: list[str] | None = None
 ) -> QuerySet[Outcome]:
@@ -254,7 +261,7 @@ def reward_totals(
 
 def first_response(desks: list[Desk], period: Period) -> dict[str, int]:
     """Reports of the period by how soon the first reply came (or that none came yet)."""
-    reports = reports_in(desks, period).annotate(
+    reports = reporters_reports_in(desks, period).annotate(
         days=DaysBetween(F("acknowledged_at"), F("received_at"))
     )
     return reports.aggregate(
@@ -274,7 +281,7 @@ def deadline_compliance(desks: list[Desk], period: Period) -> dict[str, int]:
     for desk in desks:
         ack = datetime.timedelta(days=desk.acknowledge_within_days)
         feedback = datetime.timedelta(days=desk.feedback_within_days)
-        reports = reports_in([desk], period).annotate(
+        reports = reporters_reports_in([desk], period).annotate(
             ack_days=DaysBetween(F("acknowledged_at"), F("received_at")),
             feedback_days=DaysBetween(F("feedback_given_at"), F("received_at")),
         )
