@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tipline.accounts.actions import create_staff
+from tipline.desks.actions import add_member
 from tipline.intake.tests.test_crash_safety import database_url
-from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient
+from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, totp_code
 from tipline.testing.reporter_client import Reporter
 from tipline.testing.server import ServerProcess, free_port
 
@@ -210,6 +212,76 @@ def test_small_leaks_stay_closed_over_real_http(
     # Static files are for our own pages only.
     status, _, response = Browser(port).request("GET", "/static/web/site.css")
     assert status == 200 and response.getheader("Access-Control-Allow-Origin") is None
+
+
+def signed_in_browser(port: int, username: str, key_hex: str, address: str) -> Browser:
+    """A staff member through both steps, the code from their authenticator (first time:
+    the code enrols the second factor)."""
+    browser = Browser(port, address)
+    status, _, response = browser.submit(
+        "/staff/signin/", {"username": username, "password": STRONG_PASSWORD}
+    )
+    assert status == 302, status
+    status, _, response = browser.submit("/staff/signin/code/", {"code": totp_code(key_hex)})
+    assert status == 302 and response.getheader("Location") == "/staff/", status
+    return browser
+
+
+ARMS_CELL, NARCOTICS_CELL = (
+    re.compile(rb"<td[^>]*>arms</td>"),
+    re.compile(rb"<td[^>]*>narcotics</td>"),
+)
+
+
+def without_token(page: bytes, name: str) -> bytes:
+    return CSRF.sub(b"", page).replace(name.encode(), b"NAME")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_no_account_is_told_apart_or_another_desk_seen_over_real_http(
+    served: tuple[int, DeskWithRecipient, Path],
+) -> None:
+    port, setup, _ = served
+    # A real name under attack answers as a made-up one: same status, same page, never
+    # "locked", at the first wrong password and once the throttle has closed (22 tries:
+    # before, the 21st locked the real account for 15 minutes and said so).
+    answers: dict[str, list[tuple[int, bytes]]] = {}
+    for address, name in [("127.0.0.4", setup.analyst.username), ("127.0.0.5", "nobody-at-all")]:
+        answers[name] = []
+        for _ in range(22):
+            status, page, _ = Browser(port, address).submit(
+                "/staff/signin/", {"username": name, "password": "wrong password!!"}
+            )
+            answers[name].append((status, without_token(page, name)))
+    real, unknown = answers.values()
+    assert real == unknown
+    assert {status for status, _ in real} == {400, 429}
+    assert not any(b"locked" in page.lower() for _, page in real)
+
+    # The audit log of a supervisor holds their desk's events only; the administrator's
+    # holds the installation's, and the second-factor secrets are nowhere in the admin.
+    arms = DeskWithRecipient(slug="arms")
+    assert Reporter(port, REPORT_PATH).submit("a report to narcotics")[0] == 200
+    assert Reporter(port, "/en/report/arms/smuggling/").submit("a report to arms")[0] == 200
+    supervisor = create_staff(
+        username="sue", password=STRONG_PASSWORD, role="supervisor", acting_user=None
+    )
+    add_member(setup.desk, supervisor.user, receives_reports=False, acting_user=None)
+    browser = signed_in_browser(port, "sue", supervisor.device.key, "127.0.0.6")
+    for query in ["?action=report.received", f"?actor={arms.analyst.username}"]:
+        status, page, _ = browser.request("GET", "/staff/audit/" + query)
+        assert status == 200 and not ARMS_CELL.search(page), query
+    assert NARCOTICS_CELL.search(browser.request("GET", "/staff/audit/")[1])
+    administrator = create_staff(
+        username="ada", password=STRONG_PASSWORD, role="administrator", acting_user=None
+    )
+    browser = signed_in_browser(port, "ada", administrator.device.key, "127.0.0.7")
+    page = browser.request("GET", "/staff/audit/?action=report.received")[1]
+    assert ARMS_CELL.search(page) and NARCOTICS_CELL.search(page)
+    status, page, _ = browser.request("GET", "/staff/admin/")
+    assert status == 200 and b"totp" not in page.lower()
+    assert browser.request("GET", "/staff/admin/otp_totp/totpdevice/")[0] == 404
 
 
 FLOOD_SECONDS = 15
