@@ -189,22 +189,29 @@ class LocalGate:
         self._slots.release()
 
 
-# KEYS: slots, waiting. ARGV: now, token, lease until, slots, queue (-1: do not queue).
+# KEYS: slots, waiting. ARGV: now, token, lease until, slots, arrived, stale before.
+# The waiting set is scored by arrival, so the free slots go to the longest waiting, in
+# order: a newcomer cannot take a slot from under someone who has waited longer. A waiter
+# whose process died is dropped once it has waited longer than anyone may. Returns -1 when
+# the slot is taken, else how many wait ahead of this one.
 _ENTER = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[6])
+if not redis.call('ZSCORE', KEYS[2], ARGV[2]) then
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[2])
+end
+local ahead = redis.call('ZRANK', KEYS[2], ARGV[2])
+if ahead < tonumber(ARGV[4]) - redis.call('ZCARD', KEYS[1]) then
   redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
   redis.call('ZREM', KEYS[2], ARGV[2])
-  return 1
+  return -1
 end
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
-return 0
+return ahead
 """
-# KEYS: slots, waiting. ARGV: now. Returns {busy slots, waiting}.
+# KEYS: slots, waiting. ARGV: now, stale before. Returns {busy slots, waiting}.
 _OVERLOADED = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
 return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2])}
 """
 
@@ -216,9 +223,17 @@ class SharedGate:
     `tipline serve` processes on one machine share its slots (a worker that is idle leaves
     its share to the others), while another host has slots of its own. A slot is a member
     of a sorted set scored by its lease, so one left by a killed process expires.
+
+    Waiting is first come, first served across the host's processes. Those next in line ask
+    Redis again every 10 ms; those further back about as often as their place can change
+    (up to every 100 ms): a full queue polling every 10 ms took a share of the cores it
+    waits for.
     """
 
     POLL_SECONDS = 0.01
+    LONGEST_POLL_SECONDS = 0.1
+    # A waiter still in the set this long after it arrived belongs to a process that died.
+    STALE_AFTER_SECONDS = 5.0
 
     def __init__(self, url: str, slots: int, wait_seconds: float, queue: int) -> None:
         self._redis = storage.redis_client(url)
@@ -233,9 +248,13 @@ class SharedGate:
         # Measured by this process: every process of a host does the same work.
         self.holds = HoldTimes()
 
+    def _stale_before(self, now: float) -> float:
+        return now - max(self.wait_seconds, 0) - self.STALE_AFTER_SECONDS
+
     def overloaded(self) -> bool:
         """Every slot of the host busy, and its queue full or too long for the wait."""
-        busy, waiting = self._overloaded(self._keys, [time.time()])
+        now = time.time()
+        busy, waiting = self._overloaded(self._keys, [now, self._stale_before(now)])
         if int(busy) < self.capacity:
             return False
         if int(waiting) >= self.queue:
@@ -244,18 +263,37 @@ class SharedGate:
 
     def enter(self) -> bool:
         token = uuid.uuid4().hex
+        arrived = time.time()
         deadline = time.monotonic() + self.wait_seconds
         while True:
             now = time.time()
-            args = [now, token, now + LEASE_SECONDS, self.capacity]
-            if self._enter(self._keys, args):
+            args = [
+                now,
+                token,
+                now + LEASE_SECONDS,
+                self.capacity,
+                arrived,
+                self._stale_before(now),
+            ]
+            ahead = int(self._enter(self._keys, args))
+            if ahead < 0:
                 self._local.token = token
                 self._local.since = time.monotonic()
                 return True
-            if time.monotonic() >= deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 self._redis.zrem(self._keys[1], token)
                 return False
-            time.sleep(self.POLL_SECONDS)
+            time.sleep(min(left, self._poll_interval(ahead)))
+
+    def _poll_interval(self, ahead: int) -> float:
+        """Next in line (fewer ahead than there are slots): ask again soon, a slot left idle
+        is a core left idle. Further back: half the expected time until this waiter is
+        next in line, within bounds."""
+        if ahead < self.capacity:
+            return self.POLL_SECONDS
+        expected = self.holds.expected_wait(ahead - self.capacity, self.capacity)
+        return min(self.LONGEST_POLL_SECONDS, max(self.POLL_SECONDS, expected / 2))
 
     def leave(self) -> None:
         token = getattr(self._local, "token", None)
