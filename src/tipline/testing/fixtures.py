@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests (loaded with `-p tipline.testing.fixtures`)."""
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +45,19 @@ def totp_code(key_hex: str, *, step_offset: int = 0) -> str:
     totp = TOTP(bytes.fromhex(key_hex))
     totp.drift = step_offset
     return f"{totp.token():06d}"
+
+
+def unused_code(device: object) -> str:
+    """A code the device takes now, however many were used before: for the current step as
+    the device counts it (with the drift it learned), or the next one when that was used.
+
+    A fixed offset breaks when the clock passes a 30-second step between two sign-ins: a
+    code meant for "one step ahead" then lands on the current step, the device learns no
+    drift, and a later "two steps ahead" falls outside its window."""
+    device.refresh_from_db()  # type: ignore[attr-defined]
+    now = (int(time.time()) - device.t0) // device.step  # type: ignore[attr-defined]
+    wanted = max(now + device.drift, device.last_t + 1)  # type: ignore[attr-defined]
+    return totp_code(device.key, step_offset=wanted - now)  # type: ignore[attr-defined]
 
 
 class DeskWithRecipient:

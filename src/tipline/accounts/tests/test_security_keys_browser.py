@@ -15,7 +15,13 @@ from playwright.sync_api import Browser, Page
 
 from tipline.accounts.models import SecurityKey
 from tipline.audit.models import AuditEvent
-from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, screenshot, totp_code
+from tipline.testing.fixtures import (
+    STRONG_PASSWORD,
+    DeskWithRecipient,
+    screenshot,
+    totp_code,
+    unused_code,
+)
 
 AUTHENTICATOR = {
     "protocol": "ctap2",
@@ -139,7 +145,7 @@ def test_register_sign_in_clone_wrong_key_and_removal(
     assert "needs JavaScript" in plain.content()
     assert not plain.locator("button:has-text('Use my security key')").is_visible()
     screenshot(plain, "security-keys-signin-no-javascript")
-    plain.fill("input[name=code]", totp_code(setup.device.key, step_offset=1))
+    plain.fill("input[name=code]", unused_code(setup.device))
     plain.click("button[type=submit]")
     assert plain.url.endswith("/staff/desk/narcotics/")
 
@@ -149,7 +155,7 @@ def test_register_sign_in_clone_wrong_key_and_removal(
     plain.click("button:has-text('Sign out')")
     password_step(plain, base, setup)
     assert "must use its security key" in plain.content()
-    plain.fill("input[name=code]", totp_code(setup.device.key, step_offset=1))
+    plain.fill("input[name=code]", unused_code(setup.device))
     plain.click("button[type=submit]")
     assert "/staff/signin/code/" in plain.url
     quiet.close()
@@ -158,7 +164,7 @@ def test_register_sign_in_clone_wrong_key_and_removal(
 
     # Removal (a plain form): the key is gone, and sign-in offers only the code.
     password_step(page, base, setup)
-    page.fill("input[name=code]", totp_code(setup.device.key, step_offset=2))
+    page.fill("input[name=code]", unused_code(setup.device))
     page.click("button[type=submit]")
     page.wait_for_url("**/staff/desk/narcotics/")
     page.goto(f"{base}/staff/security-keys/")
