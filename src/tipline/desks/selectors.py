@@ -1,5 +1,7 @@
 """Reads about desks."""
 
+from django.db.models import QuerySet
+
 from tipline.accounts.models import StaffUser
 
 from .models import Desk
@@ -10,9 +12,23 @@ def recipients_of(desk: Desk) -> list[StaffUser]:
 
     Active accounts only: a revoked account gets no new report.
     """
+    return list(_recipients(desk))
+
+
+def sealing_keys_of(desk: Desk) -> list[StaffUser]:
+    """`recipients_of` with only what sealing a report needs: each account's id and public
+    key. A reporter's request never loads a password hash or a wrapped private key, and
+    reads less on every report (a sixth of this query's cost, bench/submit.py)."""
+    return list(_recipients(desk).only("id", "public_key"))
+
+
+def has_recipients(desk: Desk) -> bool:
+    """Whether a report arriving now would have anyone to be sealed to."""
+    return _recipients(desk).exists()
+
+
+def _recipients(desk: Desk) -> QuerySet[StaffUser]:
     # Uses index: desks_membership one_membership_per_desk (desk_id, staff_id).
-    return list(
-        StaffUser.objects.filter(
-            memberships__desk=desk, memberships__receives_reports=True, is_active=True
-        ).order_by("id")
-    )
+    return StaffUser.objects.filter(
+        memberships__desk=desk, memberships__receives_reports=True, is_active=True
+    ).order_by("id")

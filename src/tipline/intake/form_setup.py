@@ -26,7 +26,7 @@ from django.dispatch import receiver
 
 from tipline.accounts.models import StaffUser
 from tipline.desks.models import Desk, Membership
-from tipline.desks.selectors import recipients_of
+from tipline.desks.selectors import has_recipients
 
 from . import form_pages
 from .models import Category, Question
@@ -82,7 +82,7 @@ def _read(desk_slug: str, category_slug: str, now: float) -> FormSetup | None:
         desk=category.desk,
         category=category,
         questions=tuple(category.questions.all()),
-        ready=bool(recipients_of(category.desk)),
+        ready=has_recipients(category.desk),
         read_at=now,
     )
 

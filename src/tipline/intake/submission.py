@@ -19,7 +19,7 @@ from django.utils import timezone
 from tipline import jobs, vault
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
-from tipline.desks.selectors import recipients_of
+from tipline.desks.selectors import has_recipients, sealing_keys_of
 from tipline.notifications.tasks import notify_report_arrived
 
 from . import receipts, storage, timings, writer
@@ -46,7 +46,7 @@ class Submitted:
 
 
 def desk_is_ready(desk: Desk) -> bool:
-    return bool(recipients_of(desk))
+    return has_recipients(desk)
 
 
 def begin(desk: Desk) -> PendingUpload:
@@ -85,7 +85,7 @@ def submit_report(
         # lookup when it inserts (IntegrityError, below) and gets the first one's receipt.
         # No query ahead for it: resends are rare, and every submission would pay for it.
         with timings.phase("database"):
-            recipients = recipients_of(desk)
+            recipients = sealing_keys_of(desk)
         if not recipients:
             # A resend of a report that arrived before the desk lost its last recipient
             # still gets its receipt (its first answer may never have reached the reporter).

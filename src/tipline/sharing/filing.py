@@ -24,7 +24,7 @@ from tipline import jobs, vault
 from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
-from tipline.desks.selectors import recipients_of
+from tipline.desks.selectors import sealing_keys_of
 from tipline.intake import cleaning, conversation, storage
 from tipline.intake.attachments import KeptFile, save_attachment_rows
 from tipline.intake.models import Category, Report, ReportKeySeal
@@ -54,7 +54,7 @@ def file_share(sender: Sender, payload: packages.Payload) -> str:
     if rule is None:
         raise PackageRefused("desk_not_accepting", 422)
     desk = rule.desk
-    recipients = recipients_of(desk)
+    recipients = sealing_keys_of(desk)
     if not recipients:
         raise PackageRefused("desk_not_ready", 503)
     try:

@@ -164,3 +164,21 @@ def test_report_numbers_count_up_per_desk(
     for _ in range(3):
         send_report(client, drugs)
     assert sorted(Report.objects.values_list("number", flat=True)) == [1, 2, 3]
+
+
+def test_a_report_reads_no_password_hash_or_wrapped_private_key(
+    client: Client, desk_with_recipient: DeskWithRecipient, drugs
+) -> None:
+    """The reporter's request seals to the recipients' public keys and needs nothing else of
+    their accounts: it never pulls a password hash or a wrapped private key into memory."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = send_report(client, drugs, description="Crates at the north jetty")
+    assert response.status_code == 200
+    read = " ".join(q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT"))
+    assert "accounts_staffuser" in read  # the recipients' public keys were read
+    for secret in ("password", "private_key_by_password", "private_key_by_recovery"):
+        assert f'"{secret}"' not in read
+    assert Report.objects.get().seals.get().staff == desk_with_recipient.analyst
