@@ -10,7 +10,12 @@ the documented commands), then for each number of clients submits complete repor
 form, POST it, read the receipt) for a bounded time and count. Prints submissions per
 second, median and p99 latency of the admitted POSTs, every status, and (from the server's
 phase timings) the share of server time in Argon2id, encryption, files, the database and
-the rest; the CPU the server took per report and what the rest of the machine took.
+the rest; the CPU the server took per report and what the rest of the machine took. Then,
+per round, where a good report's CPU went, process by process (read from /proc): the
+derivation service, the web workers, the database and Redis when they run on this machine,
+and the clients; and the share of the ceiling that CPU allows, Argon2id's CPU in the
+ceiling over the total. That share is what no tuning of the rest can pass: 90% of the
+ceiling needs everything but the derivation under a ninth of it.
 
 The ceiling is measured in the same run, before and after the rounds: Argon2id derivations
 per second on every core (bench/vault.py's `receipt_ceilings`: the better of threads and
@@ -45,20 +50,31 @@ TIMING = re.compile(r"submission (\d+) total=([\d.]+) (.*) rest=([-\d.]+)")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def session_cpu_seconds(session: int) -> float:
-    """User + system CPU of every live process in a session (the server, its workers and
-    any pool they started)."""
-    total = 0
+def cpu_seconds_by_part(session: int) -> Counter[str]:
+    """User + system CPU of the processes that serve reports, by what they do: the
+    derivation service ("argon2id": its children and their parent), the rest of the
+    server's session ("web": gunicorn's master and workers, the scheduler), and the
+    database and Redis when they run on this machine (every process of theirs, the
+    background ones included: they take the same cores)."""
+    parts: Counter[str] = Counter()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
         except OSError:
             continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
         if int(fields[3]) == session:  # field 6, the session id
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICKS
+            parts["argon2id" if b"tipline.vault.derivations" in command else "web"] += seconds
+        elif name == "postgres":
+            parts["database"] += seconds
+        elif name == "redis-server":
+            parts["redis"] += seconds
+    return parts
 
 
 def machine_busy_seconds() -> float:
@@ -238,7 +254,7 @@ def main() -> None:
         rounds = [int(c) for c in args.clients.split(",")] + ([args.surge] if args.surge else [])
         results: dict[int, dict[str, object]] = {}
         for clients in rounds:
-            session_before = session_cpu_seconds(server.process.pid)
+            parts_before = cpu_seconds_by_part(server.process.pid)
             busy_before = machine_busy_seconds()
             result = run_round(
                 server.port,
@@ -248,15 +264,16 @@ def main() -> None:
                 args.max_submissions,
                 patient=not args.impatient,
             )
-            server_cpu = session_cpu_seconds(server.process.pid) - session_before
+            parts = cpu_seconds_by_part(server.process.pid)
+            parts.subtract(parts_before)
+            parts["clients"] = float(result["client_cpu"])
+            server_cpu = parts["argon2id"] + parts["web"]
             # What the rest of the machine (other people's work) took, in cores.
-            others = (
-                machine_busy_seconds() - busy_before - server_cpu - float(result["client_cpu"])
-            ) / float(result["wall"])
-            result["cpu_per_report"] = (server_cpu + float(result["client_cpu"])) / max(
-                1,
-                int(result["ok"]),  # type: ignore[call-overload]
+            others = (machine_busy_seconds() - busy_before - sum(parts.values())) / float(
+                result["wall"]
             )
+            good = max(1, int(result["ok"]))  # type: ignore[call-overload]
+            result["cpu_per_report"] = {part: cpu / good for part, cpu in parts.items()}
             results[clients] = result
             time.sleep(0.5)
             shares, offset = phase_shares(log, offset)
@@ -286,12 +303,31 @@ def main() -> None:
             f"of CPU each; mean {ceiling:.1f}/s (spread {abs(ceiling_after - ceiling_before):.1f})"
         )
         print(
-            "CPU share: Argon2id's CPU per derivation over the CPU a report took (server and "
-            "clients); what the rate would reach of the ceiling with the cores to itself"
+            "Where a good report's CPU went (ms; the database and Redis count when they run on "
+            "this machine), and the share of the ceiling that allows: Argon2id's CPU per "
+            "derivation in the ceiling over the CPU a report took"
+        )
+        print(
+            f"{'clients':>7} {'argon2id':>8} {'web':>6} {'database':>8} {'redis':>6} "
+            f"{'clients':>7} {'total':>6} {'allows':>6}"
         )
         for clients in rounds:
-            spent = float(results[clients]["cpu_per_report"])
-            print(f"{clients:>3} clients: {argon2_cpu / spent * 100 if spent else 0:5.1f}%")
+            spent: dict[str, float] = results[clients]["cpu_per_report"]  # type: ignore[assignment]
+            total = sum(spent.values())
+            print(
+                f"{clients:>7} "
+                + " ".join(
+                    f"{spent.get(part, 0.0) * 1000:>{width}.1f}"
+                    for part, width in (
+                        ("argon2id", 8),
+                        ("web", 6),
+                        ("database", 8),
+                        ("redis", 6),
+                        ("clients", 7),
+                    )
+                )
+                + f" {total * 1000:>6.1f} {argon2_cpu / total * 100 if total else 0:>5.1f}%"
+            )
         for clients in rounds:
             print(
                 f"{clients:>3} clients: {float(results[clients]['rate']) / ceiling * 100:5.1f}% "
