@@ -113,3 +113,71 @@ def test_a_full_host_turns_arrivals_away_at_the_door(redis_db: None) -> None:
     for thread in (holder, waiter):
         thread.join(10)
     assert entered == ["holder", "waiter"]
+
+
+def patient_gate(slots: int = 1) -> SharedGate:
+    """A gate whose waiters would not ask Redis again for a minute on their own: only a
+    wake lets them in sooner."""
+    gate = host_gate(slots=slots, wait_seconds=120, queue=8)
+    gate.NEXT_IN_LINE_SECONDS = gate.LONGEST_WAIT_SECONDS = 60
+    return gate
+
+
+class CountedEnters:
+    """The gate's entry script, counting how often a waiter asked for a slot."""
+
+    def __init__(self, gate: SharedGate) -> None:
+        self.calls = 0
+        self._script = gate._enter
+        gate._enter = self  # type: ignore[method-assign]
+
+    def __call__(self, *args: object) -> object:
+        self.calls += 1
+        return self._script(*args)
+
+
+def test_a_freed_slot_wakes_the_next_in_line_who_does_not_ask_again_meanwhile(
+    redis_db: None,
+) -> None:
+    entered: list[str] = []
+    holder = Holder(host_gate(), "holder", entered)
+    holder.start()
+    until(lambda: entered == ["holder"])
+    waiting_gate = patient_gate()
+    asked = CountedEnters(waiting_gate)
+    waiter = Holder(waiting_gate, "waiter", entered)
+    waiter.start()
+    until(lambda: asked.calls == 1)
+    time.sleep(0.3)  # several of the old 10 ms polls
+    assert asked.calls == 1  # blocked on its wake list, not asking
+    holder.leave.set()
+    until(lambda: "waiter" in entered)
+    assert entered == ["holder", "waiter"]  # within seconds, not its minute
+    assert asked.calls == 2  # once on arrival, once when woken
+    waiter.leave.set()
+    for thread in (holder, waiter):
+        thread.join(10)
+    import redis
+
+    assert not redis.Redis.from_url(REDIS_URL).keys("*:wake:*")  # nothing left behind
+
+
+def test_a_wake_skips_a_waiter_whose_process_died(redis_db: None) -> None:
+    import redis
+
+    entered: list[str] = []
+    holder = Holder(host_gate(), "holder", entered)
+    holder.start()
+    until(lambda: entered == ["holder"])
+    gate = patient_gate()
+    # A process died waiting a minute ago: its token is first in the waiting set.
+    redis.Redis.from_url(REDIS_URL).zadd(gate._keys[1], {"dead": time.time() - 60})
+    waiter = Holder(gate, "waiter", entered)
+    waiter.start()
+    time.sleep(0.2)
+    holder.leave.set()
+    until(lambda: "waiter" in entered)
+    assert entered == ["holder", "waiter"]
+    waiter.leave.set()
+    for thread in (holder, waiter):
+        thread.join(10)
