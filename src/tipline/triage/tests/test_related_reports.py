@@ -189,8 +189,16 @@ def test_shipped_language_offsets_are_those_of_the_sentences_and_model() -> None
     shipped = priors.offsets()
     assert set(shipped) == set(priors.LANGUAGES)
     recomputed = priors.compute_offsets()
+    # The model's sums come out a little differently on different processors (their vector
+    # instructions add in another order): offsets computed on an AMD EPYC and again on an
+    # Intel Xeon with AVX-512 differ by up to 3.4e-4 in a component, cosine 0.99990-0.99998.
+    # Offsets left behind by changed sentences are further off: without the last of the 16
+    # sentences, 1.8e-3 to 2.4e-3 in a component, cosine 0.995-0.9987.
     for code in priors.LANGUAGES:
-        assert np.allclose(shipped[code], recomputed[code], atol=1e-4), code
+        a, b = shipped[code], recomputed[code]
+        cosine = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+        assert cosine > 0.999, code
+        assert np.allclose(a, b, atol=1e-3), code
     for i, code in enumerate(priors.LANGUAGES):  # each sentence reads as its language
         assert {language.detect(row[i]) for row in priors.SENTENCES} == {code}
 
