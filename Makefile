@@ -14,7 +14,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 DEMO_PORT ?= 8001
 
 .PHONY: run demo test lint format bench bench-vault bench-inbox bench-inbox-postgres bench-submit \
-	bench-submit-postgres bench-submit-cores bench-stats bench-stats-postgres bench-sharing bench-cleaning fuzz clean
+	bench-submit-postgres bench-submit-cores bench-stats bench-stats-postgres bench-sharing bench-cleaning \
+	bench-database bench-database-postgres fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -129,6 +130,16 @@ bench-stats: $(VENV)/.installed-run
 bench-stats-postgres: $(VENV)/.installed-run
 	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
 	$(BIN)/python bench/stats.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
+	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
+
+# Reports committed per second with Argon2id taken out (one desk, eight desks), and the
+# gate's round trips per second in Redis: what one database and one Redis carry.
+bench-database: $(VENV)/.installed-run
+	$(BIN)/python bench/database.py
+
+bench-database-postgres: $(VENV)/.installed-run
+	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
+	$(BIN)/python bench/database.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
 	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
 
 bench-sharing: $(VENV)/.installed-test
