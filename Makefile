@@ -96,11 +96,14 @@ bench-vault: $(VENV)/.installed-run
 bench-inbox: $(VENV)/.installed-run
 	$(BIN)/python bench/inbox.py
 
-# A throwaway database on the local PostgreSQL (user postgres, trust auth).
-bench-inbox-postgres: $(VENV)/.installed-run
-	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
-	$(BIN)/python bench/inbox.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
+# A benchmark run against a throwaway database on the local PostgreSQL (user postgres, trust
+# auth), dropped afterwards whatever the benchmark's exit status, which is kept.
+on_throwaway_postgres = @db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
+	$(BIN)/python $(1) --database-url postgres://postgres@127.0.0.1:5432/$$db; \
 	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
+
+bench-inbox-postgres: $(VENV)/.installed-run
+	$(call on_throwaway_postgres,bench/inbox.py)
 
 # A longer fuzzing run than CI's (same properties, more generated inputs).
 fuzz: $(VENV)/.installed-test
@@ -114,9 +117,7 @@ bench-submit: $(VENV)/.installed-run
 	$(BIN)/python bench/submit.py
 
 bench-submit-postgres: $(VENV)/.installed-run
-	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
-	$(BIN)/python bench/submit.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
-	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
+	$(call on_throwaway_postgres,bench/submit.py)
 
 # The same on one core and on two (taskset), for the capacity model in docs/deploy.md.
 bench-submit-cores: $(VENV)/.installed-run
@@ -128,9 +129,7 @@ bench-stats: $(VENV)/.installed-run
 	$(BIN)/python bench/stats.py
 
 bench-stats-postgres: $(VENV)/.installed-run
-	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
-	$(BIN)/python bench/stats.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
-	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
+	$(call on_throwaway_postgres,bench/stats.py)
 
 # Reports committed per second with Argon2id taken out (one desk, eight desks), and the
 # gate's round trips per second in Redis: what one database and one Redis carry.
@@ -138,9 +137,7 @@ bench-database: $(VENV)/.installed-run
 	$(BIN)/python bench/database.py
 
 bench-database-postgres: $(VENV)/.installed-run
-	@db=tipline_bench_$$$$; createdb -h 127.0.0.1 -U postgres $$db && \
-	$(BIN)/python bench/database.py --database-url postgres://postgres@127.0.0.1:5432/$$db; \
-	status=$$?; dropdb -h 127.0.0.1 -U postgres $$db; exit $$status
+	$(call on_throwaway_postgres,bench/database.py)
 
 bench-sharing: $(VENV)/.installed-test
 	$(BIN)/python bench/sharing.py --photo

@@ -305,8 +305,10 @@ class SharedGate:
                 self._free(token)  # out of the queue: the next in line may be woken
                 return False
             # The wake list empties (and so vanishes) as it is read; one that was pushed to
-            # after this waiter took a slot by asking again expires within a minute.
-            self._redis.blpop([self._wake_prefix + token], min(left, self._wait(ahead)))
+            # after this waiter took a slot by asking again expires within a minute. At least
+            # a millisecond: a timeout of 0 would block for ever.
+            timeout = max(0.001, min(left, self._wait(ahead)))
+            self._redis.blpop([self._wake_prefix + token], timeout)
 
     def _wait(self, ahead: int) -> float:
         """How long to wait for a wake before asking again. Next in line (fewer ahead than
