@@ -32,8 +32,11 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from submit import cpu_seconds_by_part, machine_busy_seconds  # bench/submit.py, beside this
@@ -73,11 +76,12 @@ def make_desks() -> None:
     )
 
 
-def submit_for(seconds: float, threads: int, desks: int, results: "multiprocessing.Queue[object]"):
+def submit_for(
+    seconds: float, threads: int, desks: int, ready: Any, results: "multiprocessing.Queue[object]"
+):
     """In a process of its own: `threads` threads submitting reports for `seconds`."""
     import dataclasses
     import secrets
-    import threading
 
     setup(os.environ.get("DATABASE_URL", ""))
     from django.db import connections
@@ -95,6 +99,8 @@ def submit_for(seconds: float, threads: int, desks: int, results: "multiprocessi
         forms.append((desk, Category.objects.filter(desk=desk).order_by("pk").first()))
     timings: list[float] = []
     lock = threading.Lock()
+    ready.wait()  # every process set up: the round starts for all at once
+    cpu_started = time.process_time()
     deadline = time.monotonic() + seconds
 
     def work(index: int) -> None:
@@ -117,24 +123,24 @@ def submit_for(seconds: float, threads: int, desks: int, results: "multiprocessi
                 timings.append(elapsed)
         connections.close_all()
 
-    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    results.put(timings)
+    in_threads(threads, work)
+    results.put((timings, time.process_time() - cpu_started))
 
 
 def gate_for(
-    seconds: float, threads: int, redis_url: str, results: "multiprocessing.Queue[object]"
+    seconds: float,
+    threads: int,
+    redis_url: str,
+    ready: Any,
+    results: "multiprocessing.Queue[object]",
 ):
     """In a process of its own: `threads` threads taking and freeing a slot of the gate."""
-    import threading
-
     from tipline.throttling.gate import SharedGate
 
     gate = SharedGate(redis_url, slots=threads * 64, wait_seconds=1, queue=8)
     counts = [0] * threads
+    ready.wait()
+    cpu_started = time.process_time()
     deadline = time.monotonic() + seconds
 
     def work(index: int) -> None:
@@ -143,43 +149,47 @@ def gate_for(
                 gate.leave()
                 counts[index] += 1
 
-    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+    in_threads(threads, work)
+    results.put((sum(counts), time.process_time() - cpu_started))
+
+
+def in_threads(count: int, work: Callable[[int], None]) -> None:
+    """`work(0)` to `work(count - 1)`, each in a thread of its own, until all are done."""
+    workers = [threading.Thread(target=work, args=(n,)) for n in range(count)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    results.put(sum(counts))
 
 
 def in_processes(target, processes: int, *args: object) -> tuple[list[object], float, dict]:
-    """Run `target(*args, queue)` in `processes` new processes; their results, the wall
-    time, and the CPU per part the machine spent meanwhile. Started afresh, not forked: a
-    fork would share the parent's pooled database connections."""
+    """Run `target(*args, ready, queue)` in `processes` new processes; their results, the
+    wall time of the round, and the CPU per part the machine spent in it. Each process sets
+    itself up, waits at `ready` for the others, then works; it puts (result, CPU seconds of
+    its round) in the queue. Started afresh, not forked: a fork would share the parent's
+    pooled database connections."""
     spawn = multiprocessing.get_context("spawn")
     queue: multiprocessing.Queue[object] = spawn.Queue()
-    before = cpu_seconds_by_part(os.getsid(0))
-    busy_before = machine_busy_seconds()
-    own_before = _children_cpu()
-    started = time.perf_counter()
-    running = [spawn.Process(target=target, args=(*args, queue)) for _ in range(processes)]
+    ready = spawn.Barrier(processes + 1)
+    running = [spawn.Process(target=target, args=(*args, ready, queue)) for _ in range(processes)]
     for process in running:
         process.start()
-    results = [queue.get() for _ in running]
-    for process in running:
-        process.join()
+    ready.wait()  # set-up (Django, one real derivation) is not part of the round
+    before = cpu_seconds_by_part(os.getsid(0))
+    busy_before = machine_busy_seconds()
+    started = time.perf_counter()
+    answers = [queue.get() for _ in running]
     wall = time.perf_counter() - started
     spent = cpu_seconds_by_part(os.getsid(0))
+    busy = machine_busy_seconds() - busy_before
+    for process in running:
+        process.join()
     spent.subtract(before)
-    spent["bench"] = _children_cpu() - own_before
+    spent["bench"] = sum(cpu for _, cpu in answers)  # type: ignore[misc]
     # A database's backends end with their connections, taking their CPU figures with them:
     # what the machine spent besides these processes and Redis is the database's.
-    spent["database"] = machine_busy_seconds() - busy_before - spent["bench"] - spent["redis"]
-    return results, wall, spent
-
-
-def _children_cpu() -> float:
-    times = os.times()
-    return times.children_user + times.children_system
+    spent["database"] = busy - spent["bench"] - spent["redis"]
+    return [result for result, _ in answers], wall, spent  # type: ignore[misc]
 
 
 def main() -> None:
