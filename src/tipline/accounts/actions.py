@@ -18,10 +18,11 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from tipline import vault
+from tipline import jobs, vault
 from tipline.audit.actions import record
 from tipline.desks.actions import add_member
 from tipline.desks.models import Desk
+from tipline.notifications.tasks import notify_account_security
 
 from .models import Invitation, Role, StaffUser
 
@@ -127,6 +128,7 @@ def reset_staff(user: StaffUser, *, acting_user: StaffUser | None) -> str:
             resets=user,
         )
         record("staff.reset_issued", actor=acting_user, staff=user.username)
+        jobs.enqueue(notify_account_security, str(user.pk), "staff.reset_issued")
     return token
 
 
@@ -209,6 +211,8 @@ def accept_invitation(token: str, *, password: str, totp_code: str) -> NewStaff:
             staff=user.username,
             role=invitation.role,
         )
+        if invitation.resets:
+            jobs.enqueue(notify_account_security, str(user.pk), "staff.reset_completed")
     return NewStaff(user=user, device=device, recovery_code=enrolment.recovery_code)
 
 

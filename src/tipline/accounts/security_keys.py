@@ -34,8 +34,10 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from tipline import jobs
 from tipline.audit.actions import record
 from tipline.desks.models import Membership
+from tipline.notifications.tasks import notify_account_security
 
 from .models import Role, SecurityKey, SignInPolicy, StaffUser
 
@@ -134,6 +136,7 @@ def register(request: HttpRequest, user: StaffUser, response: str, name: str) ->
             sign_count=verified.sign_count,
         )
         record("staff.security_key_added", actor=user, staff=user.username, key=name)
+        jobs.enqueue(notify_account_security, str(user.pk), "staff.security_key_added", name)
     return key
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import messages
+from . import account_security, messages
 
 
 @shared_task(name="tipline.notifications.tasks.notify_report_arrived")
@@ -18,3 +18,8 @@ def notify_reporter_wrote(report_id: str) -> int:
 @shared_task(name="tipline.notifications.tasks.send_deadline_reminders")
 def send_deadline_reminders() -> int:
     return messages.deadline_reminders()
+
+
+@shared_task(name="tipline.notifications.tasks.notify_account_security")
+def notify_account_security(user_id: str, event: str, key: str = "") -> int:
+    return account_security.account_changed(user_id, event, key)
