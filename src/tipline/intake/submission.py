@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from tipline import jobs, vault
 from tipline.audit.actions import record
@@ -25,6 +24,7 @@ from tipline.notifications.tasks import notify_report_arrived
 from . import receipts, storage, timings, writer
 from .attachments import KeptFile, keep_received_files, save_attachment_rows
 from .models import Category, Report, ReportKeySeal
+from .reporter_time import arrival_hour, reporter_day
 from .signals import report_submitted
 from .uploads import PendingUpload
 
@@ -166,7 +166,9 @@ def _commit(
     kept: list[KeptFile],
     description: str,
 ) -> Report:
-    now = timezone.now()
+    # Readable to the hour, later moments to the day (`reporter_time`); the order of
+    # reports is their number.
+    arrived = arrival_hour()
     with writer.one_writer(), transaction.atomic():
         report = Report.objects.create(
             id=report_id,
@@ -174,8 +176,8 @@ def _commit(
             number=_next_report_number(desk),
             category=category,
             language=language,
-            received_at=now,
-            last_reporter_activity_at=now,
+            received_at=arrived,
+            last_reporter_activity_at=reporter_day(arrived),
             receipt_lookup=lookup,
             report_key_for_reporter=wrapped,
             content=content,
@@ -183,13 +185,14 @@ def _commit(
         ReportKeySeal.objects.bulk_create(
             ReportKeySeal(report=report, staff=staff, sealed=sealed) for staff, sealed in seals
         )
-        save_attachment_rows(report, kept, report_key, uploaded_at=now)
+        save_attachment_rows(report, kept, report_key, uploaded_at=arrived)
         report_submitted.send(Report, report=report, text=description)
         record(
             "report.received",
             actor=None,
             desk=desk,
             report_id=report.id,
+            at=arrived,
             attachments=len(kept),
             recipients=len(seals),
         )

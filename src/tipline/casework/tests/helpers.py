@@ -23,4 +23,4 @@ def report_in(
         Client(), setup.desk.categories.get(slug=category), files=files, **answers
     )
     code = receipt_from(response)
-    return Report.objects.order_by("-received_at").first(), code  # type: ignore[return-value]
+    return Report.objects.order_by("-received_at", "-number").first(), code  # type: ignore[return-value]
