@@ -22,7 +22,7 @@ def recipients_of(desk: Desk) -> list["StaffUser"]:
 def sealing_keys_of(desk: Desk) -> list["StaffUser"]:
     """`recipients_of` with only what sealing a report needs: each account's id and public
     key. A reporter's request never loads a password hash or a wrapped private key, and
-    the query costs a fifth less CPU on every report (704 to 556 µs here)."""
+    the query costs a fifth less CPU on every report (docs/deploy.md, Capacity)."""
     return list(_recipients(desk).only("id", "public_key"))
 
 
