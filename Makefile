@@ -1,7 +1,7 @@
 # Tipline: two commands on a fresh machine.
 #   make run   set up everything and serve on http://127.0.0.1:8000
 #   make demo  a training desk with synthetic reports in ./demo-data, on http://127.0.0.1:8001
-#   make test  set up everything and run the whole suite (and lint)
+#   make test  set up everything and run the whole suite (and lint, and the import floors)
 # Versions are pinned in pyproject.toml only.
 
 PYTHON ?= python3.11
@@ -73,6 +73,7 @@ test: $(VENV)/.installed-test $(VENV)/.system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 	@if [ -n "$$TIPLINE_TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on $${TIPLINE_TEST_DATABASE_URL%%://*}"; \
@@ -83,6 +84,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
@@ -143,4 +145,4 @@ bench-sharing: $(VENV)/.installed-test
 	$(BIN)/python bench/sharing.py --photo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis test-output
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis test-output

@@ -141,7 +141,7 @@ def inbox(
 # Who shared a report with us ("" for a reporter's own): a scalar subquery evaluated for
 # the page's rows only, by sharing_receivedshare's unique report_id. Not a join: one more
 # join in the FROM clause turned SQLite's plan for deep keyset pages from the inbox index
-# into a sort of every older report (bench/inbox.py, page 201: 26 ms -> over a second).
+# into a sort of every older report (bench/inbox.py; figures in docs/deploy.md, Capacity).
 _SHARED_BY = Subquery(
     ReceivedShare.objects.filter(report_id=OuterRef("pk"))
     .annotate(name=Coalesce("from_desk__name", "sender_name"))
