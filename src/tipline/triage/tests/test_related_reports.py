@@ -94,7 +94,7 @@ def share_first(name: str, means_for: object, *, pool: str = "desk") -> tuple[in
         saved = entries.received[row]
         entries.received[row] = START + 1  # everything else in the pool is earlier
         means = means_for(row)  # type: ignore[operator]
-        best = selectors.rank(loaded, setup.ids[row], 1, shown=1, means=means)
+        best = selectors.rank(loaded, setup.ids[row], 1, shown=1, means=means, cut_text=False)
         entries.received[row] = saved
         total += 1
         first += setup.reports[setup.ids.index(best[0].report_id)]["pair"] == pair
