@@ -90,12 +90,12 @@ def related(per_language: int) -> None:
     shown = calibration.shows_a_row(measured, cuts.CUTS, cuts.DEFAULT)
     print(f"nothing related: {shown}/{len(measured.per_query)} queries show a row")
     for pair in sorted(measured.ranks):
-        ranks, scores = measured.ranks[pair], measured.partner_scores[pair]
         cut = cuts.CUTS.get(f"{pair[0]}:{pair[1]}", cuts.DEFAULT)
-        kept = sum(1 for r, s in zip(ranks, scores, strict=True) if r <= 5 and s >= cut)
+        found = zip(measured.ranks[pair], measured.partner_scores[pair], strict=True)
+        kept = sum(1 for rank, score in found if rank <= 5 and score >= cut)
         print(
             f"{pair[0]} -> {pair[1]}: partner in the first 5 and past the cut "
-            f"{kept}/{len(ranks)} (cut {cut})"
+            f"{kept}/{len(measured.ranks[pair])} (cut {cut})"
         )
 
 

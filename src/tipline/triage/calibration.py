@@ -65,7 +65,8 @@ def _centred_matrix(desk: Desk, means: dict[int, np.ndarray]) -> np.ndarray:
     codes = index.language_codes(entries)
     rows = np.stack([means.get(int(c), means[-1]) for c in codes])
     centred = vectors - rows
-    return centred / np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+    norms = np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+    return np.asarray(centred / norms, dtype=np.float32)
 
 
 @dataclass
