@@ -70,7 +70,9 @@ class Invitation(models.Model):
 
     Only a digest of the token is stored, so a copy of the database redeems nothing. The
     TOTP secret is chosen when the invitation is made, so the QR code the invitee scans and
-    the code they type back are checked against the same secret.
+    the code they type back are checked against the same secret. The desks (and whether the
+    person receives their reports) are what the inviting administrator chose: the account
+    is put on them when the invitation is accepted, never before.
     """
 
     token_digest = models.CharField(max_length=64, unique=True)
@@ -84,6 +86,10 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     failed_attempts = models.PositiveIntegerField(default=0)
+    desks = models.ManyToManyField("desks.Desk", blank=True, related_name="+")
+    receives_reports = models.BooleanField(default=True)
+    # Set when an administrator withdrew the link before it was used.
+    revoked_at = models.DateTimeField(null=True, blank=True)
     # Set for a reset: the account gets a new password, key pair and second factor. Reports
     # sealed to its old key stay closed to it.
     resets = models.ForeignKey(

@@ -64,7 +64,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             response = render(
                 request,
                 "accounts/invitation_accepted.html",
-                {"user": new_staff.user, "recovery_code": new_staff.recovery_code},
+                {
+                    "user": new_staff.user,
+                    "recovery_code": new_staff.recovery_code,
+                    "needs_security_key": security_keys.key_required(new_staff.user),
+                },
             )
             # Signed in at once: the password and the code were just checked.
             login(request, new_staff.user, backend="django.contrib.auth.backends.ModelBackend")
