@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from tipline import vault
 from tipline.audit.actions import record
 from tipline.throttling.gate import SMALL_FORM_LIMIT, allowed_methods, body_limit, expensive
 
-from . import actions, security_keys, session_keys, signin, staff_keys
+from . import actions, security_keys, session_keys, signin, staff_keys, unsent
 from .forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -110,7 +111,15 @@ PENDING_SECONDS = 300  # time allowed between the password and the code
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Step one: username and password. The private key is unwrapped here, kept sealed."""
     form = SignInForm(request.POST or None)
-    context: dict[str, object] = {"form": form, "expired": "expired" in request.GET}
+    context: dict[str, object] = {
+        "form": form,
+        # Why the last session ended ("idle", "limit"; anything else: it ended), and whether
+        # text being written then is kept for after this sign-in (`unsent`).
+        "expired": request.GET.get("expired", "")[:10],
+        "unsent_kept": unsent.waiting(request),
+        "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
+        "limit_hours": settings.SESSION_COOKIE_AGE // 3600,
+    }
     if request.method == "POST" and form.is_valid():
         try:
             user, private_key = signin.check_password(
@@ -194,6 +203,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)  # flushes the session, and with it the sealed key
     response = redirect("accounts:signin")
     forget_private_key(request, response)
+    unsent.forget(response)
     return response
 
 
