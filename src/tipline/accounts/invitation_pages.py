@@ -6,7 +6,7 @@ their recovery code there: nothing here ever holds a secret of theirs. Thin: a c
 action, render."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,32 +15,24 @@ from django.utils.translation import gettext as _
 from tipline.throttling.gate import SMALL_FORM_LIMIT, allowed_methods, body_limit
 
 from . import actions, selectors
-from .decorators import staff_required
+from .decorators import administrator_required
 from .forms import InviteForm
-from .models import Invitation, Role, StaffUser
+from .models import Invitation, StaffUser
 
 
-def _administrator(request: HttpRequest) -> StaffUser:
-    user: StaffUser = request.user  # type: ignore[assignment]
-    if user.role != Role.ADMINISTRATOR:
-        raise PermissionDenied
-    return user
-
-
-@staff_required
+@administrator_required
 @allowed_methods("GET")
 def invitations(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
     return render(request, "accounts/invitations.html", {"rows": selectors.recent_invitations()})
 
 
-@staff_required
+@administrator_required
 @allowed_methods("GET", "POST")
 @body_limit(SMALL_FORM_LIMIT)
 def new_invitation(request: HttpRequest) -> HttpResponse:
     """The form; a valid POST answers with the link itself (never a redirect: the token is
     in no address, log or session, only on this one page)."""
-    user = _administrator(request)
+    user: StaffUser = request.user  # type: ignore[assignment]
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -66,10 +58,10 @@ def new_invitation(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@administrator_required
 @allowed_methods("POST")
 def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    user = _administrator(request)
+    user: StaffUser = request.user  # type: ignore[assignment]
     invitation = Invitation.objects.filter(pk=invitation_id, resets=None).first()
     if invitation is None:
         raise Http404("no such invitation")

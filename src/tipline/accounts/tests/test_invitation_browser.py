@@ -14,32 +14,19 @@ from playwright.sync_api import Browser, Page
 from tipline.accounts.actions import invite_first_administrator
 from tipline.accounts.models import Invitation, StaffUser
 from tipline.desks.models import Desk, Membership
-from tipline.testing.accessibility import assert_accessible
-from tipline.testing.fixtures import screenshot, totp_code, unused_code
+from tipline.testing.accessibility import assert_accessible_as_shown
+from tipline.testing.fixtures import no_script_phone, screenshot, totp_code, unused_code
 
 ADMIN_PASSWORD = "admin's own long passphrase"
 ANALYST_PASSWORD = "the analyst chose this one"
 NEXT_STEPS = {"en": "What to do next", "ur": "آگے کیا کریں"}
 
 
-def _no_script_page(browser: Browser, language: str) -> Page:
-    context = browser.new_context(
-        java_script_enabled=False,
-        viewport={"width": 390, "height": 844},
-        extra_http_headers={"Accept-Language": language},
-    )
-    return context.new_page()
-
-
 def _accessible(page: Page, axe_page: Page, base: str, name: str, language: str) -> None:
-    """The page as the script-free browser has it, checked by axe in a context that may run
-    axe's script (on this site's origin, so its styles load)."""
     assert page.locator("html").get_attribute("lang") == language
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ur" else "ltr")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
-    axe_page.goto(f"{base}/staff/signin/")
-    axe_page.set_content(page.content())
-    assert_accessible(axe_page, f"{name} ({language})")
+    assert_accessible_as_shown(page, axe_page, base, f"{name} ({language})")
 
 
 def _accept(page: Page, link: str, key_hex: str, password: str) -> str:
@@ -70,7 +57,7 @@ def test_the_first_administrator_invites_an_analyst_who_signs_in(
     assert token
     admin_key = Invitation.objects.get(username="admin").totp_key
 
-    admin = _no_script_page(browser, language)
+    admin = no_script_phone(browser, language)
     _accept(admin, f"{base}/staff/invitation/{token}/", admin_key, ADMIN_PASSWORD)
     admin.locator("a.button").click()  # "I have written it down: continue"
     assert admin.url == f"{base}/staff/"
@@ -100,7 +87,7 @@ def test_the_first_administrator_invites_an_analyst_who_signs_in(
     _accessible(admin, axe_page, base, "invitation link", language)
     screenshot(admin, f"staff-{language}-invitation-link")
 
-    analyst = _no_script_page(browser, language)
+    analyst = no_script_phone(browser, language)
     analyst.goto(link)
     assert "Narcotics desk" in analyst.content()
     _accessible(analyst, axe_page, base, "accepting an invitation", language)
