@@ -115,7 +115,6 @@ def invite_staff(
             token_digest=vault.token_digest(token),
             username=username,
             role=role,
-            totp_key=default_key(),
             created_by=acting_user,
             expires_at=timezone.now() + INVITATION_LIFETIME,
             receives_reports=receives_reports,
@@ -170,7 +169,6 @@ def reset_staff(user: StaffUser, *, acting_user: StaffUser | None) -> str:
             token_digest=vault.token_digest(token),
             username=user.username,
             role=user.role,
-            totp_key=default_key(),
             created_by=acting_user,
             expires_at=timezone.now() + INVITATION_LIFETIME,
             resets=user,
@@ -203,21 +201,28 @@ def usable_invitation(token: str) -> Invitation:
     return invitation
 
 
-def invitation_totp_uri(invitation: Invitation) -> str:
+def new_totp_key() -> str:
+    """A fresh TOTP key (hex) for one browser that opened an invitation link."""
+    return str(default_key())
+
+
+def invitation_totp_uri(invitation: Invitation, totp_key: str) -> str:
     """The provisioning URI the invitee scans (the device is saved only on acceptance)."""
-    draft = TOTPDevice(user=StaffUser(username=invitation.username), key=invitation.totp_key)
+    draft = TOTPDevice(user=StaffUser(username=invitation.username), key=totp_key)
     return str(draft.config_url)
 
 
-def accept_invitation(token: str, *, password: str, totp_code: str) -> NewStaff:
+def accept_invitation(token: str, *, password: str, totp_key: str, totp_code: str) -> NewStaff:
     """Redeem an invitation: the account, its keys and its confirmed second factor.
 
-    The invitation is claimed by a conditional update inside the transaction, so a link
-    used twice at once makes one account, and the second attempt gets `InvitationInvalid`.
+    `totp_key` is the key the invitee's browser was shown (never stored with the invitation)
+    and `totp_code` a code their app made from it. The invitation is claimed by a
+    conditional update inside the transaction, so a link used twice at once makes one
+    account, and the second attempt gets `InvitationInvalid`.
     """
     invitation = usable_invitation(token)
     _check_password(password, invitation.username)
-    matched_step = _match_totp(invitation.totp_key, totp_code)
+    matched_step = _match_totp(totp_key, totp_code)
     if matched_step is None:
         Invitation.objects.filter(pk=invitation.pk).update(failed_attempts=F("failed_attempts") + 1)
         raise WrongSecondFactorCode
@@ -254,7 +259,7 @@ def accept_invitation(token: str, *, password: str, totp_code: str) -> NewStaff:
         device = TOTPDevice.objects.create(
             user=user,
             name=DEVICE_NAME,
-            key=invitation.totp_key,
+            key=totp_key,
             confirmed=True,
             last_t=matched_step,  # the code just typed cannot be replayed
         )
@@ -332,7 +337,13 @@ def _match_totp(key_hex: str, code: str) -> int | None:
     code = code.strip().replace(" ", "")
     if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
-    totp = TOTP(bytes.fromhex(key_hex))
+    try:
+        key = bytes.fromhex(key_hex)
+    except ValueError:
+        return None
+    if len(key) < 10:  # RFC 4226 asks for 128 bits at least; ours are 160
+        return None
+    totp = TOTP(key)
     totp.time = time.time()
     if not totp.verify(int(code), tolerance=TOTP_TOLERANCE_STEPS):
         return None

@@ -86,7 +86,7 @@ class StaffUserAdmin(AuditedAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
     """Read-only here; made, listed and revoked on the invitations page (/staff/invitations/).
-    The TOTP key it holds until accepted is never shown."""
+    An invitation holds no secret: only its token's digest."""
 
     list_display = ["username", "role", "created_at", "expires_at", "used_at", "revoked_at"]
     fields = [

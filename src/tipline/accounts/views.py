@@ -32,14 +32,14 @@ from .forms import (
     SettingsForm,
     SignInForm,
 )
-from .models import StaffUser
+from .models import Invitation, StaffUser
 from .session_keys import forget_private_key, keep_private_key, start_session_clock
 
 
 @allowed_methods("GET", "POST")
 @expensive
 @body_limit(SMALL_FORM_LIMIT)
-@sensitive_variables("password")
+@sensitive_variables("password", "totp_key")
 @sensitive_post_parameters("password", "password_again", "code")
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Set a password, enrol the authenticator, receive the recovery code once."""
@@ -49,11 +49,12 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/invitation_invalid.html", status=404)
 
     form = AcceptInvitationForm(request.POST or None)
+    totp_key = _invitation_totp_key(request, invitation)
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["password"]
         try:
             new_staff = actions.accept_invitation(
-                token, password=password, totp_code=form.cleaned_data["code"]
+                token, password=password, totp_key=totp_key, totp_code=form.cleaned_data["code"]
             )
         except actions.InvitationInvalid:
             return render(request, "accounts/invitation_invalid.html", status=404)
@@ -62,6 +63,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error("password", error)
         else:
+            request.session.pop(_INVITATION_TOTP, None)
             response = render(
                 request,
                 "accounts/invitation_accepted.html",
@@ -80,7 +82,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
             return response
 
-    qr_svg = _qr_svg(actions.invitation_totp_uri(invitation))
+    qr_svg = _qr_svg(actions.invitation_totp_uri(invitation, totp_key))
     return render(
         request,
         "accounts/accept_invitation.html",
@@ -88,10 +90,26 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             "invitation": invitation,
             "form": form,
             "qr_svg": qr_svg,
-            "totp_secret": _base32(invitation.totp_key),
+            "totp_secret": _base32(totp_key),
         },
         status=400 if form.errors else 200,
     )
+
+
+_INVITATION_TOTP = "tipline.invitation_totp"
+
+
+def _invitation_totp_key(request: HttpRequest, invitation: Invitation) -> str:
+    """The TOTP key this browser was shown for this invitation; a new one on its first visit.
+
+    Kept in this browser's session only, never with the invitation: someone who opened the
+    link elsewhere before (the inviting administrator too) saw another key, which the
+    account never gets."""
+    kept = request.session.get(_INVITATION_TOTP)
+    if not isinstance(kept, dict) or kept.get("invitation") != invitation.pk:
+        kept = {"invitation": invitation.pk, "key": actions.new_totp_key()}
+        request.session[_INVITATION_TOTP] = kept
+    return str(kept["key"])
 
 
 def _base32(key_hex: str) -> str:

@@ -10,6 +10,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # An invitation no longer holds a TOTP key: each browser that opens it gets its own.
+        migrations.RemoveField(model_name="invitation", name="totp_key"),
         migrations.AddField(
             model_name="invitation",
             name="desks",

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tipline import vault
 from tipline.accounts.actions import create_staff
@@ -53,10 +54,16 @@ def invite(client: Client, setup: DeskWithRecipient, **changes: object) -> str:
     return found.group(1)
 
 
+def shown_key(token: str, client: Client) -> str:
+    """The TOTP key the invitation page shows this browser (kept in its session only)."""
+    assert client.get(f"/staff/invitation/{token}/").status_code == 200
+    return str(client.session["tipline.invitation_totp"]["key"])
+
+
 def accept(token: str, client: Client | None = None) -> tuple[Client, str]:
     """The invitee's browser: the link, a password, a code; returns it and the recovery code."""
     client = client or Client()
-    key = Invitation.objects.get(token_digest=vault.token_digest(token)).totp_key
+    key = shown_key(token, client)
     response = client.post(
         f"/staff/invitation/{token}/",
         {"password": INVITEE_PASSWORD, "password_again": INVITEE_PASSWORD, "code": totp_code(key)},
@@ -101,10 +108,15 @@ def test_the_administrator_never_sees_the_invitees_secrets(
     )
     token = LINK.search(made.content.decode()).group(1)  # type: ignore[union-attr]
     invitation = Invitation.objects.get(token_digest=vault.token_digest(token))
-    key_hex = invitation.totp_key
+    # Even an administrator who opens the link first sees another key than the invitee's.
+    key_the_admin_saw = shown_key(token, Client())
+    invitee = Client()
+    key_hex = shown_key(token, invitee)
+    assert key_hex != key_the_admin_saw
     key_b32 = base64.b32encode(bytes.fromhex(key_hex)).decode().rstrip("=")
-    _invitee, recovery_code = accept(token)
+    _invitee, recovery_code = accept(token, invitee)
     user = StaffUser.objects.get(username="bilal")
+    assert TOTPDevice.objects.get(user=user).key == key_hex
     secrets = [INVITEE_PASSWORD, key_hex, key_b32, key_b32[:4] + " " + key_b32[4:8], recovery_code]
 
     seen = made.content.decode()
@@ -137,11 +149,12 @@ def test_the_command_prints_a_link_and_no_secret(setup: DeskWithRecipient) -> No
     printed = out.getvalue()
     found = re.search(r"https://tips\.example\.org/staff/invitation/([A-Za-z0-9_\-]+)/", printed)
     assert found
-    invitation = Invitation.objects.get(token_digest=vault.token_digest(found.group(1)))
-    key_b32 = base64.b32encode(bytes.fromhex(invitation.totp_key)).decode().rstrip("=")
-    assert invitation.totp_key not in printed and key_b32[:8] not in printed
-    _client, recovery_code = accept(found.group(1))
-    assert recovery_code not in printed
+    invitee = Client()
+    key_hex = shown_key(found.group(1), invitee)
+    key_b32 = base64.b32encode(bytes.fromhex(key_hex)).decode().rstrip("=")
+    _client, recovery_code = accept(found.group(1), invitee)
+    for secret in (key_hex, key_b32[:8], recovery_code):
+        assert secret not in printed
     assert Membership.objects.get(staff__username="chen").desk == setup.desk
 
 
