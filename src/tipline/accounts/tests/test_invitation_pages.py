@@ -306,3 +306,31 @@ def test_a_desk_made_in_the_administration_starts_with_the_shipped_categories(
     from tipline.desks.models import Desk
 
     assert Desk.objects.get(slug="customs").categories.filter(slug="smuggling").exists()
+
+
+def test_a_desk_that_requires_a_security_key_sends_the_new_account_to_add_one(
+    admin_client: Client, setup: DeskWithRecipient
+) -> None:
+    setup.desk.staff_need_security_key = True
+    setup.desk.save()
+    token = invite(admin_client, setup)
+    invitee = Client()
+    key = shown_key(token, invitee)
+    accepted = invitee.post(
+        f"/staff/invitation/{token}/",
+        {"password": INVITEE_PASSWORD, "password_again": INVITEE_PASSWORD, "code": totp_code(key)},
+    )
+    assert "asks for a security key as well" in accepted.content.decode()
+    assert invitee.get("/staff/")["Location"] == "/staff/security-keys/"
+
+
+def test_the_list_says_which_invitations_expired(
+    admin_client: Client, setup: DeskWithRecipient
+) -> None:
+    from django.utils import timezone
+
+    token = invite(admin_client, setup)
+    Invitation.objects.update(expires_at=timezone.now())
+    body = admin_client.get("/staff/invitations/").content.decode()
+    assert "expired" in body and "Revoke" not in body
+    assert Client().get(f"/staff/invitation/{token}/").status_code == 404
