@@ -1,7 +1,4 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from tipline.audit.admin import AuditedAdmin
 
@@ -33,12 +30,3 @@ class DeskAdmin(AuditedAdmin):
         "staff_need_security_key",
     ]
     inlines = [MembershipInline]
-
-    def save_model(self, request: HttpRequest, obj: Desk, form: Any, change: bool) -> None:
-        """A desk made here starts with the shipped categories, as `tipline createdesk`'s
-        does: without any, its public page would offer a reporter nothing to choose."""
-        from tipline.intake.categories import install_default_categories  # intake uses desks
-
-        super().save_model(request, obj, form, change)
-        if not change:
-            install_default_categories(obj, acting_user=request.user)
