@@ -334,3 +334,8 @@ def test_the_list_says_which_invitations_expired(
     body = admin_client.get("/staff/invitations/").content.decode()
     assert "expired" in body and "Revoke" not in body
     assert Client().get(f"/staff/invitation/{token}/").status_code == 404
+
+
+def test_the_staff_list_in_the_administration_links_to_inviting(admin_client: Client) -> None:
+    body = admin_client.get("/staff/admin/accounts/staffuser/").content.decode()
+    assert 'href="/staff/invitations/new/"' in body and 'href="/staff/invitations/"' in body
