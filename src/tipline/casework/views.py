@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 
 from tipline import vault
+from tipline.accounts import unsent
 from tipline.accounts.decorators import staff_required, supervisor_required
 from tipline.accounts.models import StaffUser
 from tipline.desks.selectors import recipients_of
@@ -87,6 +88,14 @@ def case(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     actions.record_view(report, user)
     if opened is None:
         return render(request, "casework/not_sealed_to_you.html", {"report": report}, status=403)
+    # A reply or note that was being sent when an idle session ended comes back, unsent.
+    kept = unsent.take(request)
+    if kept is not None and kept.form == "reply":
+        reply_form = ReplyForm(initial={"text": kept.text, "feedback": kept.feedback})
+        return _case_page(request, opened, user, unsent="reply", reply_form=reply_form)
+    if kept is not None and kept.form == "note":
+        note_form = NoteForm(initial={"text": kept.text})
+        return _case_page(request, opened, user, unsent="note", note_form=note_form)
     return _case_page(request, opened, user)
 
 
@@ -332,6 +341,7 @@ def _case_page(
     user: StaffUser,
     *,
     status: int = 200,
+    unsent: str = "",
     **forms: Any,
 ) -> HttpResponse:
     report = opened.report
@@ -363,6 +373,7 @@ def _case_page(
             "assign_form": forms.get("assign_form")
             or AssignForm(_assignees(report), initial={"assignee": report.assigned_to_id or ""}),
             "triage": triage_panel.panel(request, opened, user),
+            "unsent": unsent,
         },
         status=status,
     )

@@ -154,6 +154,17 @@ def sign_in(client: object, user: object, device: object, *, step_offset: int = 
     return response
 
 
+def no_script_phone(browser: object, language: str) -> object:
+    """A page in a new phone-sized context with JavaScript off (Tor's "Safest"), whose
+    browser asks for `language`: a second person in a test, with cookies of their own."""
+    context = browser.new_context(  # type: ignore[attr-defined]
+        java_script_enabled=False,
+        viewport={"width": 390, "height": 844},
+        extra_http_headers={"Accept-Language": language},
+    )
+    return context.new_page()
+
+
 @pytest.fixture
 def axe_page(browser: object) -> Iterator[object]:
     """A phone-sized page whose context lets axe-core's script run (see testing.accessibility).
