@@ -117,6 +117,17 @@ def fresh_throttle() -> None:
     form_setup.forget_all()
 
 
+@pytest.fixture(autouse=True)
+def site_language() -> Iterator[None]:
+    """Each test ends in the site's language: a test that activates Urdu or Chinese (a
+    staff member's language, a management command) must not leave the next test's
+    `reverse()` building `/ur/...` addresses where it expects `/en/...`."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
