@@ -34,12 +34,11 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from tipline import jobs
 from tipline.audit.actions import record
 from tipline.desks.models import Membership
-from tipline.notifications.tasks import notify_account_security
 
 from .models import Role, SecurityKey, SignInPolicy, StaffUser
+from .signals import security_changed
 
 _REGISTRATION = "tipline.webauthn.registration"
 _AUTHENTICATION = "tipline.webauthn.authentication"
@@ -136,7 +135,7 @@ def register(request: HttpRequest, user: StaffUser, response: str, name: str) ->
             sign_count=verified.sign_count,
         )
         record("staff.security_key_added", actor=user, staff=user.username, key=name)
-        jobs.enqueue(notify_account_security, str(user.pk), "staff.security_key_added", name)
+        security_changed.send(StaffUser, account=user, event="staff.security_key_added", key=name)
     return key
 
 

@@ -24,12 +24,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tipline import jobs, vault
+from tipline import vault
 from tipline.audit.actions import record
-from tipline.notifications.tasks import notify_account_security
 from tipline.throttling.throttle import Episodes, Throttle
 
 from .models import StaffUser
+from .signals import security_changed
 
 # Wrong passwords from one source, whatever the name: a guesser trying many names.
 FROM_SOURCE = Throttle("signin-source", "20/10 seconds;30/minute")
@@ -97,7 +97,7 @@ def name_under_attack(account: StaffUser | None, kind: str) -> None:
         else:
             record("signin.name_under_attack", actor=None, staff=account.username, kind=kind)
             told = "signin.name_under_attack" if kind == "password" else "signin.codes_under_attack"
-            jobs.enqueue(notify_account_security, str(account.pk), told)
+            security_changed.send(StaffUser, account=account, event=told)
 
 
 def check_password(
@@ -156,7 +156,7 @@ def check_code(
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             record("staff.second_factor_enrolled", actor=user, staff=user.username)
-            jobs.enqueue(notify_account_security, str(user.pk), "staff.second_factor_enrolled")
+            security_changed.send(StaffUser, account=user, event="staff.second_factor_enrolled")
         record("signin.succeeded", actor=user, staff=user.username)
     return device
 

@@ -8,11 +8,11 @@ code, so a password set by anyone else opens nothing that came before.
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
-from tipline import jobs, vault
+from tipline import vault
 from tipline.audit.actions import record
-from tipline.notifications.tasks import notify_account_security
 
 from .models import StaffUser
+from .signals import security_changed
 
 
 def change_password(user: StaffUser, old_password: str, new_password: str) -> None:
@@ -40,5 +40,5 @@ def recover(user: StaffUser, recovery_code: str, new_password: str) -> str:
         user.set_password(new_password)
         user.save()
         record("staff.recovered", actor=user, staff=user.username)
-        jobs.enqueue(notify_account_security, str(user.pk), "staff.recovered")
+        security_changed.send(StaffUser, account=user, event="staff.recovered")
     return enrolment.recovery_code

@@ -13,10 +13,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from tipline import jobs, vault
+from tipline import vault
 from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
-from tipline.notifications.tasks import notify_reporter_wrote
 
 from . import receipts
 from .attachments import (
@@ -27,6 +26,7 @@ from .attachments import (
 )
 from .models import Attachment, Message, Report, translated
 from .reporter_time import reporter_day
+from .signals import reporter_wrote
 from .submission import content_context, reporter_context
 from .uploads import PendingUpload
 
@@ -205,7 +205,7 @@ def add_reporter_message(
             Report.objects.filter(pk=report.pk).update(
                 last_reporter_activity_at=day, reporter_waiting=True
             )
-            jobs.enqueue(notify_reporter_wrote, str(report.id))
+            reporter_wrote.send(Report, report=report)
             record(
                 "report.reporter_message",
                 actor=None,
