@@ -76,6 +76,15 @@ BODY_MIN_BYTES_PER_SECOND = env.integer("TIPLINE_BODY_MIN_BYTES_PER_SECOND", 163
 REDIS_URL = env.text("TIPLINE_REDIS_URL", "")
 # A header set by our own reverse proxy naming the client's address (else the socket's peer).
 PROXY_ADDRESS_HEADER = env.text("TIPLINE_PROXY_ADDRESS_HEADER", "")
+# The PROXY protocol (v1 or v2) on `tipline serve`'s socket, from these addresses only: each
+# connection says whom it carries. Behind Tor's `HiddenServiceExportCircuitID haproxy`, that
+# is the circuit, so each circuit is its own source for the throttles (docs/deploy.md).
+PROXY_PROTOCOL = env.flag("TIPLINE_PROXY_PROTOCOL")
+PROXY_ALLOW_IPS = [
+    address.strip()
+    for address in env.text("TIPLINE_PROXY_ALLOW_IPS", "127.0.0.1,::1").split(",")
+    if address.strip()
+]
 # Log how long each submission spent in Argon2id, encryption and the database
 # (bench/submit.py reads these lines; they name no report and no client).
 PHASE_TIMINGS = env.flag("TIPLINE_PHASE_TIMINGS")

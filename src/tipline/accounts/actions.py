@@ -25,6 +25,7 @@ from tipline.desks.actions import add_member
 from tipline.desks.models import Desk
 
 from .models import Invitation, Role, StaffUser
+from .signals import security_changed
 
 INVITATION_LIFETIME = timedelta(hours=24)
 # Wrong second-factor codes an invitation tolerates before it stops working.
@@ -174,6 +175,7 @@ def reset_staff(user: StaffUser, *, acting_user: StaffUser | None) -> str:
             resets=user,
         )
         record("staff.reset_issued", actor=acting_user, staff=user.username)
+        security_changed.send(StaffUser, account=user, event="staff.reset_issued")
     return token
 
 
@@ -269,6 +271,8 @@ def accept_invitation(token: str, *, password: str, totp_key: str, totp_code: st
             staff=user.username,
             role=invitation.role,
         )
+        if invitation.resets:
+            security_changed.send(StaffUser, account=user, event="staff.reset_completed")
     return NewStaff(user=user, device=device, recovery_code=enrolment.recovery_code)
 
 

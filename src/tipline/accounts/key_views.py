@@ -105,19 +105,18 @@ def signin_finish(request: HttpRequest) -> HttpResponse:
     if user is None:
         return _json_error(gettext("Start again with your password."), status=403)
     # Wrong keys are slowed per account like wrong codes: never a lockout.
-    if signin.CODES.retry_after(str(user.pk)):
+    if signin.code_wait(request, user):
         return _json_error(gettext("Too many failed sign-ins. Wait a little and try again."), 429)
     try:
         key = security_keys.authenticate(request, user, request.POST.get("credential", ""))
     except security_keys.KeyRefused as refused:
-        signin.CODES.record_failure(str(user.pk))
         action = "signin.security_key_cloned" if refused.cloned else "signin.security_key_failed"
-        signin.count_failure(user, action)
+        signin.count_wrong_code(request, user, action)
         return _json_error(gettext("That security key was not accepted."))
     private_key = session_keys.private_key(request, user)
     if private_key is None:
         return _json_error(gettext("Start again with your password."), status=403)
-    signin.CODES.forgive(str(user.pk))
+    signin.forgive_codes(request, user)
     with transaction.atomic():
         record("signin.succeeded", actor=user, staff=user.username, factor="security_key")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")

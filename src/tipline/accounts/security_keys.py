@@ -38,6 +38,7 @@ from tipline.audit.actions import record
 from tipline.desks.models import Membership
 
 from .models import Role, SecurityKey, SignInPolicy, StaffUser
+from .signals import security_changed
 
 _REGISTRATION = "tipline.webauthn.registration"
 _AUTHENTICATION = "tipline.webauthn.authentication"
@@ -134,6 +135,7 @@ def register(request: HttpRequest, user: StaffUser, response: str, name: str) ->
             sign_count=verified.sign_count,
         )
         record("staff.security_key_added", actor=user, staff=user.username, key=name)
+        security_changed.send(StaffUser, account=user, event="staff.security_key_added", key=name)
     return key
 
 

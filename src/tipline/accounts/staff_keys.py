@@ -12,6 +12,7 @@ from tipline import vault
 from tipline.audit.actions import record
 
 from .models import StaffUser
+from .signals import security_changed
 
 
 def change_password(user: StaffUser, old_password: str, new_password: str) -> None:
@@ -39,4 +40,5 @@ def recover(user: StaffUser, recovery_code: str, new_password: str) -> str:
         user.set_password(new_password)
         user.save()
         record("staff.recovered", actor=user, staff=user.username)
+        security_changed.send(StaffUser, account=user, event="staff.recovered")
     return enrolment.recovery_code

@@ -179,7 +179,9 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         status = 400
     elif request.method == "POST" and form.is_valid():
         try:
-            device = signin.check_code(user, form.cleaned_data["code"], enrolling=enrolling)
+            device = signin.check_code(
+                request, user, form.cleaned_data["code"], enrolling=enrolling
+            )
         except signin.SignInThrottled as throttled:
             return _throttled(request, throttled, {"form": SignInForm()})
         if device is not None:
@@ -267,7 +269,7 @@ def recover(request: HttpRequest) -> HttpResponse:
         try:
             device = (
                 signin.check_code(
-                    user, data["code"], enrolling=signin.confirmed_device(user) is None
+                    request, user, data["code"], enrolling=signin.confirmed_device(user) is None
                 )
                 if user is not None
                 else None

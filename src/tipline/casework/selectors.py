@@ -3,7 +3,6 @@ is built from readable routing columns only, so it stays fast and needs no key."
 
 import datetime as dt
 from dataclasses import dataclass
-from uuid import UUID
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -52,22 +51,23 @@ class InboxFilters:
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where a page ends: the (received_at, id) of its last report (keyset paging)."""
+    """Where a page ends: the (received_at, number) of its last report (keyset paging;
+    received_at is kept to the hour, and within it the desk's number orders)."""
 
     received_at: dt.datetime
-    report_id: UUID
+    number: int
 
     def encode(self) -> str:
-        return f"{self.received_at.isoformat()}|{self.report_id}"
+        return f"{self.received_at.isoformat()}|{self.number}"
 
     @classmethod
     def decode(cls, text: str) -> "Cursor | None":
         try:
-            moment, _, report_id = text.partition("|")
+            moment, _, number = text.partition("|")
             parsed = dt.datetime.fromisoformat(moment)
-            if parsed.tzinfo is None:
+            if parsed.tzinfo is None or not number.isascii() or not number.isdigit():
                 return None
-            return cls(parsed, UUID(report_id))
+            return cls(parsed, int(number))
         except ValueError:
             return None
 
@@ -119,7 +119,7 @@ def inbox(
     if after is not None:
         reports = reports.filter(
             Q(received_at__lt=after.received_at)
-            | Q(received_at=after.received_at, id__lt=after.report_id)
+            | Q(received_at=after.received_at, number__lt=after.number)
         )
     page = list(
         reports.select_related("category", "assigned_to", "detected_language")
@@ -131,11 +131,11 @@ def inbox(
             "detected_language__language",
         )
         .annotate(shared_by=_SHARED_BY)
-        .order_by("-received_at", "-id")[: PAGE_SIZE + 1]
+        .order_by("-received_at", "-number")[: PAGE_SIZE + 1]
     )
     if len(page) > PAGE_SIZE:
         page = page[:PAGE_SIZE]
-        return page, Cursor(page[-1].received_at, page[-1].id)
+        return page, Cursor(page[-1].received_at, page[-1].number)
     return page, None
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from tipline import vault
@@ -24,6 +25,7 @@ from .attachments import (
     save_attachment_rows,
 )
 from .models import Attachment, Message, Report, translated
+from .reporter_time import reporter_day
 from .signals import reporter_wrote
 from .submission import content_context, reporter_context
 from .uploads import PendingUpload
@@ -190,12 +192,18 @@ def add_reporter_message(
         body = vault.encrypt_text(
             opened.report_key, text, context=f"report/{report.id}/message/{message_id}"
         )
-        now = timezone.now()
+        day = reporter_day()  # never the moment (`reporter_time`); `position` orders it
         with transaction.atomic():
-            message = Message.objects.create(id=message_id, report=report, sent_at=now, body=body)
-            save_attachment_rows(report, kept, opened.report_key, uploaded_at=now, message=message)
+            message = Message.objects.create(
+                id=message_id,
+                report=report,
+                sent_at=day,
+                position=_next_position(report),
+                body=body,
+            )
+            save_attachment_rows(report, kept, opened.report_key, uploaded_at=day, message=message)
             Report.objects.filter(pk=report.pk).update(
-                last_reporter_activity_at=now, reporter_waiting=True
+                last_reporter_activity_at=day, reporter_waiting=True
             )
             reporter_wrote.send(Report, report=report)
             record(
@@ -203,6 +211,7 @@ def add_reporter_message(
                 actor=None,
                 desk=report.desk,
                 report_id=report.id,
+                at=day,
                 attachments=len(kept),
             )
     except BaseException:
@@ -232,7 +241,12 @@ def add_staff_reply(
     with transaction.atomic():
         now = timezone.now()
         message = Message.objects.create(
-            id=message_id, report=report, author=author, sent_at=now, body=body
+            id=message_id,
+            report=report,
+            author=author,
+            sent_at=now,
+            position=_next_position(report),
+            body=body,
         )
         save_attachment_rows(
             report, list(kept), opened.report_key, uploaded_at=now, message=message
@@ -262,11 +276,24 @@ def add_passed_on_message(
         opened.report_key, text, context=f"report/{report.id}/message/{message_id}"
     )
     with transaction.atomic():
-        message = Message.objects.create(id=message_id, report=report, sent_at=sent_at, body=body)
+        message = Message.objects.create(
+            id=message_id,
+            report=report,
+            sent_at=sent_at,
+            position=_next_position(report),
+            body=body,
+        )
         save_attachment_rows(
             report, list(kept), opened.report_key, uploaded_at=sent_at, message=message
         )
     return message
+
+
+def _next_position(report: Report) -> int:
+    """The place of a new message in its conversation: after every one before it. (Two
+    written at the same instant may share a place; their times then order them.)"""
+    last = Message.objects.filter(report=report).aggregate(last=Max("position"))["last"]
+    return (last or 0) + 1
 
 
 def access_desk_file(opened: OpenedReport, attachment_id: uuid.UUID) -> ShownAttachment | None:

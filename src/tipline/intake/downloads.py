@@ -23,6 +23,7 @@ from tipline.audit.actions import record
 from tipline.throttling.gate import SMALL_FORM_LIMIT, allowed_methods, body_limit, expensive
 
 from . import conversation, storage
+from .reporter_time import reporter_day
 from .throttle import WRONG_RECEIPTS
 from .uploads import attachment_context
 
@@ -78,6 +79,7 @@ def download(request: HttpRequest) -> HttpResponse:
             actor=None,
             desk=report.desk,
             report_id=report.id,
+            at=reporter_day(),
             attachment=str(shown.attachment_id),
         )
     response = StreamingHttpResponse(

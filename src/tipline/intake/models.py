@@ -119,6 +119,8 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="assigned_reports",
     )
+    # To the hour, and the reporter's later moments to the day (`reporter_time`): whoever
+    # reads the database must not line a reporter up with network records by the second.
     received_at = models.DateTimeField(default=timezone.now)
     last_reporter_activity_at = models.DateTimeField(default=timezone.now)
     # Unread markers: nobody on the desk has opened the report yet / the reporter wrote
@@ -141,9 +143,10 @@ class Report(models.Model):
             models.UniqueConstraint(fields=["desk", "number"], name="report_number_per_desk")
         ]
         # The inbox lists a desk's reports newest first, filtered by one routing column at
-        # a time, and pages by (received_at, id): each filter has an index in that order.
+        # a time, and pages by (received_at, number): each filter has an index in that order
+        # (received_at is kept to the hour; within it the number orders).
         indexes = [
-            models.Index(fields=["desk", "-received_at", "-id"], name="report_inbox"),
+            models.Index(fields=["desk", "-received_at", "-number"], name="report_inbox_number"),
             models.Index(fields=["desk", "status", "-received_at"], name="report_inbox_status"),
             models.Index(fields=["desk", "category", "-received_at"], name="report_inbox_category"),
             models.Index(fields=["desk", "language", "-received_at"], name="report_inbox_language"),
@@ -188,11 +191,14 @@ class Message(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Staff messages to the moment; the reporter's to the day (`reporter_time`), so their
+    # place in the conversation is kept apart from their time.
     sent_at = models.DateTimeField(default=timezone.now)
+    position = models.PositiveIntegerField(default=0)
     body = models.BinaryField()
 
     class Meta:
-        ordering = ["sent_at", "id"]
+        ordering = ["position", "sent_at", "id"]
 
     def __str__(self) -> str:
         return f"message {self.id} of {self.report_id}"

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from tipline import vault
 from tipline.audit.actions import record
@@ -24,6 +23,7 @@ from tipline.desks.selectors import has_recipients, sealing_keys_of
 from . import receipts, storage, timings, writer
 from .attachments import KeptFile, keep_received_files, save_attachment_rows
 from .models import Category, Report, ReportKeySeal
+from .reporter_time import arrival_hour, reporter_day
 from .signals import report_submitted
 from .uploads import PendingUpload
 
@@ -165,7 +165,9 @@ def _commit(
     kept: list[KeptFile],
     description: str,
 ) -> Report:
-    now = timezone.now()
+    # Readable to the hour, later moments to the day (`reporter_time`); the order of
+    # reports is their number.
+    arrived = arrival_hour()
     with writer.one_writer(), transaction.atomic():
         report = Report.objects.create(
             id=report_id,
@@ -173,8 +175,8 @@ def _commit(
             number=_next_report_number(desk),
             category=category,
             language=language,
-            received_at=now,
-            last_reporter_activity_at=now,
+            received_at=arrived,
+            last_reporter_activity_at=reporter_day(arrived),
             receipt_lookup=lookup,
             report_key_for_reporter=wrapped,
             content=content,
@@ -182,13 +184,14 @@ def _commit(
         ReportKeySeal.objects.bulk_create(
             ReportKeySeal(report=report, staff=staff, sealed=sealed) for staff, sealed in seals
         )
-        save_attachment_rows(report, kept, report_key, uploaded_at=now)
+        save_attachment_rows(report, kept, report_key, uploaded_at=arrived)
         report_submitted.send(Report, report=report, text=description)
         record(
             "report.received",
             actor=None,
             desk=desk,
             report_id=report.id,
+            at=arrived,
             attachments=len(kept),
             recipients=len(seals),
         )

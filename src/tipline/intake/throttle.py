@@ -7,9 +7,9 @@ a flood of wrong codes threatens is the CPU, which the admission gate (`tipline.
 gate`) bounds. This throttle only keeps one source from taking more than its share: the
 key is `request.client_bucket` (a keyed hash of the address, never the address), and the
 limits are high enough for the typos of many people at once, because behind a Tor onion
-service every reporter shares one source. To keep the others out, a flood on that source
-must go on at more than a wrong code a second; a minute after it stops, every count is
-gone.
+service without the PROXY protocol every reporter shares one source (with it, each circuit
+is its own). To keep the others out on a shared source, a flood must go on at more than a
+wrong code a second; a minute after it stops, every count is gone.
 """
 
 from tipline.throttling.throttle import Throttle

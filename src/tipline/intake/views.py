@@ -23,6 +23,7 @@ from .attachments import AttachmentRefused
 from .categories import active_categories
 from .forms import MessageForm, ReceiptForm, ReportForm
 from .models import Category
+from .reporter_time import reporter_day
 from .throttle import WRONG_RECEIPTS
 from .uploads import EncryptingUploadHandler, PendingUpload
 
@@ -242,7 +243,13 @@ def _report_page(
 ) -> HttpResponse:
     report = opened.report
     with transaction.atomic():
-        record("report.opened_by_reporter", actor=None, desk=report.desk, report_id=report.id)
+        record(
+            "report.opened_by_reporter",
+            actor=None,
+            desk=report.desk,
+            report_id=report.id,
+            at=reporter_day(),
+        )
     content = conversation.read_content(opened)
     # The one place the reporter side shows what came of a report: an approved reward
     # and its claim code (outcomes.rewards; the code is sealed to this receipt).

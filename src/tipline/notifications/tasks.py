@@ -6,7 +6,7 @@ from celery import shared_task
 
 from tipline.jobs import periodic
 
-from . import messages
+from . import account_security, messages
 
 
 @shared_task(name="tipline.notifications.tasks.notify_report_arrived")
@@ -23,3 +23,8 @@ def notify_reporter_wrote(report_id: str) -> int:
 @periodic(every=timedelta(days=1), at=time(6, 0))
 def send_deadline_reminders() -> int:
     return messages.deadline_reminders()
+
+
+@shared_task(name="tipline.notifications.tasks.notify_account_security")
+def notify_account_security(user_id: str, event: str, key: str = "") -> int:
+    return account_security.account_changed(user_id, event, key)

@@ -44,7 +44,7 @@ READABLE = {
         "decided_by": "two-person rule",
         "decided_at": "history",
         "expires_at": "claim window",
-        "claimable_at": "history",
+        "claimable_at": "history: the day the reporter came for it (`reporter_time`)",
         "claim_digest": "finds a claim; a one-way hash of a 66-bit one-time code",
         "paid_by": "who recorded the payment (never who was paid)",
         "paid_at": "history and statistics",

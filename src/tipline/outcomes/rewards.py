@@ -21,6 +21,7 @@ from tipline.audit.actions import record
 from tipline.desks.models import Desk, Membership
 from tipline.intake.conversation import OpenedReport
 from tipline.intake.models import Report
+from tipline.intake.reporter_time import reporter_day
 
 from .currencies import is_currency
 from .models import Reward, RewardProgramme, RewardState
@@ -198,22 +199,29 @@ def _make_claimable(reward: Reward, opened: OpenedReport, receipt_code: str) -> 
     with transaction.atomic():
         changed = Reward.objects.filter(pk=reward.pk, state=RewardState.APPROVED).update(
             state=RewardState.CLAIMABLE,
-            claimable_at=timezone.now(),
+            claimable_at=reporter_day(),  # the day the reporter came, never the moment
             claim_digest=vault.claim_code_digest(code),
             claim_code_for_reporter=vault.seal_claim_code_for_reporter(
                 opened.report_key, receipt_code, code, context=reward.claim_context()
             ),
         )
         if changed:  # else the reporter's other request made it a moment ago
-            _audit("reward.claimable", reward, None)
+            _audit("reward.claimable", reward, None, at=reporter_day())
 
 
-def _audit(action: str, reward: Reward, actor: StaffUser | None, **extra: str) -> None:
+def _audit(
+    action: str,
+    reward: Reward,
+    actor: StaffUser | None,
+    at: datetime.datetime | None = None,
+    **extra: str,
+) -> None:
     record(
         action,
         actor=actor,
         desk=reward.desk,
         report_id=reward.report_id,
+        at=at,
         reward=reward.pk,
         currency=reward.currency,
         **extra,

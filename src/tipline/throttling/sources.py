@@ -4,9 +4,11 @@ Throttles count per source, yet guarantee 2 forbids keeping a reporter's address
 address is turned into a keyed hash at once (`web.middleware.forget_client_identity`) and
 dropped. In the embedded mode the key is random and lives and dies with the process; with
 Redis, every web host must name a source alike, so the key comes from the shared secret
-key and the day, and the counts it labels expire within a minute. Behind nginx and a Tor
-onion service every reporter arrives from 127.0.0.1 and shares one source: the throttles
-are built for that (docs/design.md, "Throttles and the admission gate").
+key and the day, and the counts it labels expire within a minute. Behind a Tor onion
+service every reporter arrives from 127.0.0.1; with the PROXY protocol
+(`TIPLINE_PROXY_PROTOCOL`) the address is the circuit's, so each circuit is a source of its
+own, and without it every reporter shares one: the throttles are built for both
+(docs/design.md, "Throttles and the admission gate").
 """
 
 import hashlib

@@ -47,6 +47,13 @@ class Throttle:
         for item in self.ladder:
             limiter.hit(item, self.name, *identifiers)
 
+    def has_failed(self, *identifiers: str) -> bool:
+        """True when a failure under `identifiers` is still inside the longest window."""
+        limiter = _limiter()
+        longest = max(self.ladder, key=lambda item: item.get_expiry())
+        stats = limiter.get_window_stats(longest, self.name, *identifiers)
+        return stats.remaining < longest.amount
+
     def forgive(self, *identifiers: str) -> None:
         """A success: the owner typed it right, earlier slips no longer count."""
         limiter = _limiter()
@@ -56,6 +63,23 @@ class Throttle:
     def reset(self) -> None:
         """Forget every count of every throttle (tests; a restart does the same in memory)."""
         storage.forget_everything()
+
+
+class Episodes:
+    """Tells the first trip of a throttle from the ones that follow: one notice per episode.
+
+    An episode starts at a trip with none in the `seconds` before it and lasts that long
+    from its start; the marker only decides whether to tell someone, it refuses nothing.
+    """
+
+    def __init__(self, name: str, seconds: int) -> None:
+        self.name = name
+        self.seconds = seconds
+
+    def starts(self, *identifiers: str) -> bool:
+        """Count a trip; True for the first one of an episode."""
+        key = "/".join((self.name, *identifiers))
+        return storage.storage().incr(key, self.seconds) == 1
 
 
 def _limiter() -> MovingWindowRateLimiter:

@@ -1,5 +1,8 @@
 """Middleware that keeps DESIGN.md's guarantee 2: the reporter leaves no trace."""
 
+import socket
+import threading
+import weakref
 from collections.abc import Callable
 
 from django.conf import settings
@@ -25,6 +28,9 @@ _IDENTIFYING_HEADERS = (
     "HTTP_VIA",
     "REMOTE_HOST",
     "REMOTE_PORT",
+    "PROXY_PROTOCOL",
+    "PROXY_ADDR",
+    "PROXY_PORT",
 )
 # Something must stay in REMOTE_ADDR (Django and libraries read it); nothing real does.
 PLACEHOLDER_ADDRESS = "0.0.0.0"  # noqa: S104 - a placeholder value, not a bind address
@@ -56,6 +62,27 @@ def _source_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+# With the PROXY protocol, gunicorn reads the header on a connection's first request only;
+# the next requests on that keep-alive connection (one Tor stream, so one circuit) carry the
+# proxy's own address again. So each live connection keeps its source's opaque bucket, never
+# the address, and forgets it with the connection.
+_connection_buckets: "weakref.WeakKeyDictionary[socket.socket, str]" = weakref.WeakKeyDictionary()
+_connection_lock = threading.Lock()
+
+
+def _client_bucket(request: HttpRequest) -> str:
+    """The request's source as a keyed hash: per connection's PROXY header where there is one."""
+    bucket = client_bucket(_source_address(request))
+    sock = request.META.get("gunicorn.socket")
+    if not settings.PROXY_PROTOCOL or not isinstance(sock, socket.socket):
+        return bucket
+    with _connection_lock:
+        if "PROXY_PROTOCOL" in request.META:
+            _connection_buckets[sock] = bucket
+            return bucket
+        return _connection_buckets.get(sock, bucket)
+
+
 def forget_client_identity(get_response: Handler) -> Handler:
     """Drop the client's address and identifying headers before any other code sees them.
 
@@ -64,7 +91,7 @@ def forget_client_identity(get_response: Handler) -> Handler:
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        request.client_bucket = client_bucket(_source_address(request))  # type: ignore[attr-defined]
+        request.client_bucket = _client_bucket(request)  # type: ignore[attr-defined]
         request.META["REMOTE_ADDR"] = PLACEHOLDER_ADDRESS
         if settings.PROXY_ADDRESS_HEADER:
             proxy_header = "HTTP_" + settings.PROXY_ADDRESS_HEADER.upper().replace("-", "_")

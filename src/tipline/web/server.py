@@ -18,11 +18,20 @@ def gunicorn_options(
     workers: int,
     threads: int,
     when_ready: Callable[[Any], None] | None = None,
+    proxy_allow_ips: list[str] | None = None,
 ) -> dict[str, Any]:
+    """`proxy_allow_ips`: read the PROXY protocol (v1 or v2) from these peers, which then
+    name the client (with Tor, the circuit); a PROXY header from anyone else is refused."""
     bind_host = f"[{host}]" if ":" in host and not host.startswith("[") else host
     hooks = {"when_ready": when_ready} if when_ready else {}
+    proxy = (
+        {"proxy_protocol": "auto", "proxy_allow_ips": ",".join(proxy_allow_ips)}
+        if proxy_allow_ips
+        else {}
+    )
     return {
         **hooks,
+        **proxy,
         "bind": f"{bind_host}:{port}",
         "workers": workers,
         "threads": threads,

@@ -13,8 +13,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from playwright.sync_api import Browser, Page
 
+from tipline.accounts.actions import create_staff
 from tipline.accounts.models import SecurityKey
+from tipline.accounts.tests.test_security_changes_are_told import told
 from tipline.audit.models import AuditEvent
+from tipline.notifications.tests.test_notifications import Inbox, smtp  # noqa: F401 - fixture
 from tipline.testing.fixtures import (
     STRONG_PASSWORD,
     DeskWithRecipient,
@@ -79,11 +82,24 @@ def key_refused(page: Page) -> None:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_register_sign_in_clone_wrong_key_and_removal(
-    browser: Browser, live_server: object, tmp_path: Path, settings: object
+    browser: Browser,
+    live_server: object,
+    tmp_path: Path,
+    settings: object,
+    smtp: Inbox,  # noqa: F811 - the fixture imported above
 ) -> None:
     settings.FILES_DIR = tmp_path / "files"  # type: ignore[attr-defined]
     base = str(live_server.url)  # type: ignore[attr-defined]
     setup = DeskWithRecipient()
+    setup.analyst.email = "analyst@agency.example"
+    setup.analyst.save()
+    create_staff(
+        username="ada",
+        password=STRONG_PASSWORD,
+        role="administrator",
+        email="ada@agency.example",
+        acting_user=None,
+    )
     context = browser.new_context(java_script_enabled=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -107,6 +123,10 @@ def test_register_sign_in_clone_wrong_key_and_removal(
     key = SecurityKey.objects.get(user=setup.analyst)
     assert key.name == "blue key" and key.confirmed
     assert AuditEvent.objects.filter(action="staff.security_key_added").count() == 1
+    # The holder and the administrator are told: a phished password and code cannot
+    # quietly enrol someone else's key.
+    added = "A security key (blue key) was added to the account analyst-narcotics."
+    assert told(smtp, added) == ["ada@agency.example", "analyst@agency.example"]
 
     # Sign in with the key instead of a code.
     sign_out(page)

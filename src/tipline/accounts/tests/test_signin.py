@@ -7,7 +7,7 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from tipline import vault
 from tipline.accounts import signin
@@ -82,13 +82,17 @@ def test_a_throttled_real_name_answers_as_a_throttled_unknown_name(
     assert answers[0][0] == 429
 
 
-def test_wrong_codes_slow_the_account(desk_with_recipient: DeskWithRecipient) -> None:
+def test_wrong_codes_slow_the_account_from_that_source(
+    desk_with_recipient: DeskWithRecipient, rf: RequestFactory
+) -> None:
     setup = desk_with_recipient
     sign_in(Client(), setup.analyst, setup.device)  # enrolled
+    request = rf.post("/staff/signin/code/")
+    request.client_bucket = "one source"  # type: ignore[attr-defined]
     for _ in range(5):
-        assert signin.check_code(setup.analyst, "000000") is None
+        assert signin.check_code(request, setup.analyst, "000000") is None
     with pytest.raises(signin.SignInThrottled) as throttled:
-        signin.check_code(setup.analyst, "000000")
+        signin.check_code(request, setup.analyst, "000000")
     assert 0 < throttled.value.retry_after <= 60
     assert AuditEvent.objects.filter(action="signin.code_failed").count() == 5
 

@@ -196,7 +196,7 @@ def test_two_analysers_never_index_a_report_twice_nor_lose_a_shard_update(
     for text in texts:
         report_in(setup, description=text)
     # One report first, so that both analysers find the same open shard.
-    oldest = Report.objects.order_by("received_at").first()
+    oldest = Report.objects.order_by("received_at", "number").first()
     assert oldest is not None
     assert actions.analyse([oldest], setup.analyst, setup.private_key) == 1
 

@@ -59,6 +59,7 @@ class Command(BaseCommand):
                 threads=options["threads"],
                 # Said once the socket listens: whoever reads it can connect at once.
                 when_ready=lambda _arbiter: self._say(serving),
+                proxy_allow_ips=settings.PROXY_ALLOW_IPS if settings.PROXY_PROTOCOL else None,
             ),
         )
         try:
