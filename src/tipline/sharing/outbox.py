@@ -132,6 +132,10 @@ def _send(package: OutboxPackage) -> tuple[str, str]:
         from . import taxii
 
         return taxii.deliver(package)
+    if package.partner.kind == "misp":
+        from . import misp
+
+        return misp.deliver(package)
     return _send_over_http(package.partner, package)
 
 

@@ -96,18 +96,27 @@ class NotFound(Unreachable):
 
 
 def _request(
-    partner: Partner, method: str, path: str, body: dict[str, Any] | None = None
+    partner: Partner,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    *,
+    media_type: str = MEDIA_TYPE,
 ) -> dict[str, Any]:
+    """One HTTP request to a partner of another kind, as its API wants it: JSON both ways,
+    TLS checked, plain HTTP only where allowed. `NotFound` for a 404, `Unreachable` for
+    any other failure (its reason names a status or an error class, never content)."""
+    kind = partner.kind
     url = partner.base_url.rstrip("/") + "/" + path
     if urllib.parse.urlsplit(url).scheme != "https" and not partner.allow_http:
-        raise Unreachable("taxii: plain HTTP not allowed for this partner")
+        raise Unreachable(f"{kind}: plain HTTP not allowed for this partner")
     request = urllib.request.Request(  # noqa: S310 - checked scheme, the administrator's URL
         url,
         data=json.dumps(body).encode("utf-8") if body is not None else None,
         method=method,
         headers={
-            "Accept": MEDIA_TYPE,
-            "Content-Type": MEDIA_TYPE,
+            "Accept": media_type,
+            "Content-Type": media_type,
             "Authorization": authorization(partner),
         },
     )
@@ -118,16 +127,18 @@ def _request(
             raw = response.read(MAX_ANSWER_BYTES)
     except urllib.error.HTTPError as error:
         if error.code == 404:
-            raise NotFound("taxii: 404") from None
-        raise Unreachable(f"taxii: HTTP {error.code}") from None
+            raise NotFound(f"{kind}: 404") from None
+        raise Unreachable(f"{kind}: HTTP {error.code}") from None
     except (urllib.error.URLError, OSError, TimeoutError) as error:
-        raise Unreachable(f"taxii: unreachable: {type(error).__name__}") from None
+        raise Unreachable(f"{kind}: unreachable: {type(error).__name__}") from None
     try:
         answer = json.loads(raw)
     except ValueError:
-        raise Unreachable("taxii: not JSON") from None
+        raise Unreachable(f"{kind}: not JSON") from None
+    if isinstance(answer, list):  # MISP answers some calls with a list of events
+        answer = {"items": answer}
     if not isinstance(answer, dict):
-        raise Unreachable("taxii: not a TAXII answer")
+        raise Unreachable(f"{kind}: not an answer of its API")
     return answer
 
 
