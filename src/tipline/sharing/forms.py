@@ -46,6 +46,38 @@ class ConfirmCardForm(forms.Form):
     )
 
 
+class SystemPartnerForm(forms.Form):
+    """A partner that does not run Tipline: a TAXII 2.1 collection or a MISP instance."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("taxii", _("TAXII 2.1 collection (OpenCTI, ...)")), ("misp", _("MISP"))],
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    url = forms.CharField(
+        label=_("Address (TAXII: the API root)"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
+    collection_id = forms.CharField(label=_("TAXII collection id"), max_length=100, required=False)
+    username = forms.CharField(
+        label=_("User name (HTTP basic; empty for a token or a MISP key)"),
+        max_length=200,
+        required=False,
+    )
+    secret = forms.CharField(
+        label=_("Password, token or API key"),
+        max_length=4000,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+    ca_file = forms.CharField(
+        label=_("CA file on this server (optional)"), max_length=500, required=False
+    )
+    allow_http = forms.BooleanField(
+        label=_("Allow plain HTTP (what is shared travels unencrypted)"), required=False
+    )
+
+
 class DeskRulesForm(forms.Form):
     desk = forms.SlugField(widget=forms.HiddenInput)
     accepts_shares = forms.BooleanField(label=_("Accepts shares"), required=False)

@@ -231,3 +231,40 @@ def test_the_shell_refuses_plain_http_unless_allowed_and_bad_input(
         with pytest.raises(CommandError):
             call_command("addpartner", *arguments)
     assert not Partner.objects.exists()
+
+
+def test_an_administrator_adds_a_taxii_partner_on_the_partners_page(
+    desks: TwoDesks, server: Medallion
+) -> None:
+    from django.test import Client
+
+    from tipline.accounts.actions import create_staff
+    from tipline.testing.fixtures import STRONG_PASSWORD, sign_in
+
+    made = create_staff(
+        username="admin", password=STRONG_PASSWORD, role="administrator", desks=[],
+        acting_user=None,
+    )  # fmt: skip
+    client = Client()
+    sign_in(client, made.user, made.device)
+    form = {
+        "kind": "taxii", "name": "Border CERT", "url": server.url, "collection_id": COLLECTION,
+        "username": USER, "secret": PASSWORD, "ca_file": "",
+    }  # fmt: skip
+    # Plain HTTP only when the administrator says so.
+    refused = client.post("/staff/sharing/partners/add-system/", form)
+    assert refused.status_code == 400 and "plain HTTP" in refused.content.decode()
+    assert not Partner.objects.exists()
+    added = client.post("/staff/sharing/partners/add-system/", {**form, "allow_http": "on"})
+    assert added.status_code == 302
+    page = client.get("/staff/sharing/partners/").content.decode()
+    assert "TAXII 2.1 collection" in page and "plain HTTP: not encrypted" in page
+    assert PASSWORD not in page
+    # Analysts cannot add one.
+    analyst = Client()
+    sign_in(analyst, desks.sender.analyst, desks.sender.device, step_offset=1)
+    assert analyst.post("/staff/sharing/partners/add-system/", form).status_code == 403
+    share = share_with(desks, Partner.objects.get(), stix.Handling())
+    outbox.deliver_due()
+    share.refresh_from_db()
+    assert share.state == ShareState.DELIVERED
