@@ -302,6 +302,41 @@ def decline_share(share: Share, *, user: StaffUser) -> None:
         )
 
 
+def cancel_share(share: Share, *, user: StaffUser) -> None:
+    """Cancel a share that has not left: waiting for approval, or queued and not being sent
+    at this moment. Its package is dropped in one conditional statement, so a sender that
+    claims it afterwards finds nothing, and one that claimed it before keeps it (then the
+    share can only be withdrawn). Its proposer or a supervisor may cancel it."""
+    from django.db.models import Q
+
+    from .models import OutboxPackage, OutboxState
+
+    if user.pk != share.proposed_by_id and user.role not in APPROVERS:
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        dropped, _count = (
+            OutboxPackage.objects.filter(share=share, kind="share", state=OutboxState.WAITING)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .delete()
+        )
+        waiting = Q(state=ShareState.AWAITING_APPROVAL) | Q(state=ShareState.QUEUED)
+        if not dropped:
+            waiting = Q(state=ShareState.AWAITING_APPROVAL)
+        if not Share.objects.filter(waiting, pk=share.pk).update(
+            state=ShareState.CANCELLED, package=b""
+        ):
+            raise ValidationError(_("This share has left already, or is leaving right now."))
+        record(
+            "share.cancelled",
+            actor=user,
+            desk=share.report.desk,
+            report_id=share.report_id,
+            partner=_target_name(share.partner, share.target_desk_slug),
+            share=str(share.id),
+        )
+
+
 def _send(share: Share, user: StaffUser) -> None:
     from .models import OutboxPackage, OutboxState
 
@@ -383,7 +418,9 @@ def write_back(
     if received is None:
         share = (
             Share.objects.filter(report=report)
-            .exclude(state__in=[ShareState.AWAITING_APPROVAL, ShareState.DECLINED])
+            .exclude(
+                state__in=[ShareState.AWAITING_APPROVAL, ShareState.DECLINED, ShareState.CANCELLED]
+            )
             .order_by("-proposed_at")
             .first()
         )

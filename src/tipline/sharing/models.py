@@ -101,6 +101,7 @@ class ShareState(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     REFUSED = "refused", _("Refused by the partner")
     DECLINED = "declined", _("Approval declined")
+    CANCELLED = "cancelled", _("Cancelled before it left")
 
 
 class Share(models.Model):
