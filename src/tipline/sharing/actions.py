@@ -337,6 +337,46 @@ def cancel_share(share: Share, *, user: StaffUser) -> None:
         )
 
 
+def withdraw_share(share: Share, *, user: StaffUser) -> None:
+    """Withdraw a share that has left: a Tipline partner (or our other desk) seals the report
+    away and says so on its case; a TAXII partner gets a revoked version of the report and
+    of each note. A MISP event is withdrawn in MISP itself (its upload API makes events,
+    it does not revoke them). The proposer or a supervisor may withdraw it."""
+    if user.pk != share.proposed_by_id and user.role not in APPROVERS:
+        raise PermissionDenied
+    partner = share.partner
+    if partner is not None and partner.kind == PartnerKind.MISP:
+        raise ValidationError(_("A share to MISP is withdrawn in MISP itself: delete the event."))
+    package_id = uuid.uuid4()
+    bundle = None
+    if partner is not None and partner.kind == PartnerKind.TAXII:
+        from .identity import unlocked_identity
+
+        opened = vault.open_package(unlocked_identity(), bytes(share.package))
+        bundle = stix.revoked_bundle(packages.read_payload(opened.payload).bundle)
+    payload = packages.make_payload(
+        package_id,
+        "withdraw",
+        sender_desk=share.report.desk.slug,
+        about=share.id,
+        to="receiver",
+        bundle=bundle,
+    )
+    left = [ShareState.DELIVERED, ShareState.OPENED, ShareState.ANSWERED]
+    with transaction.atomic():
+        if not Share.objects.filter(pk=share.pk, state__in=left).update(state=ShareState.WITHDRAWN):
+            raise ValidationError(_("Only a share that reached the partner can be withdrawn."))
+        outbox.queue(partner, "withdraw", payload, package_id=package_id, share=share)
+        record(
+            "share.withdrawn",
+            actor=user,
+            desk=share.report.desk,
+            report_id=share.report_id,
+            partner=_target_name(partner, share.target_desk_slug),
+            share=str(share.id),
+        )
+
+
 def _send(share: Share, user: StaffUser) -> None:
     from .models import OutboxPackage, OutboxState
 

@@ -29,6 +29,7 @@ READABLE = {
         "opened_at": "tells the sender it was opened",
         "share_public_key": "a public key the server seals answers to",
         "handling": "TLP level, handling code and grading: shown and enforced on every view",
+        "withdrawn_at": "the sender withdrew it; the case says so",
     },
     "sharing.PassedOnMessage": {
         "id": "row id",

@@ -102,6 +102,7 @@ class ShareState(models.TextChoices):
     REFUSED = "refused", _("Refused by the partner")
     DECLINED = "declined", _("Approval declined")
     CANCELLED = "cancelled", _("Cancelled before it left")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Share(models.Model):
@@ -156,6 +157,8 @@ class ReceivedShare(models.Model):
     # Its TLP level, handling code and grading as the sender marked it (`stix.Handling`);
     # {} when it came unmarked (from a partner on an older version).
     handling = models.JSONField(default=dict)
+    # The sender withdrew it: its report key was sealed away from every recipient.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"received share {self.remote_share_id}"

@@ -35,6 +35,7 @@ class SharedOrigin:
     by_reporter: frozenset[UUID]
     by_desk: frozenset[UUID]
     handling: "stix.Handling | None" = None  # None: it came unmarked (an older version)
+    withdrawn_at: datetime | None = None  # the sender withdrew it: sealed away
 
     def author_of(self, message_id: UUID | None) -> str:
         """ "reporter" or "desk" for a message that came with the share, else ""."""
@@ -55,6 +56,7 @@ def shared_origin(report_id: Any) -> SharedOrigin | None:
         by_reporter=frozenset(m for m, by_reporter in passed_on if by_reporter),
         by_desk=frozenset(m for m, by_reporter in passed_on if not by_reporter),
         handling=kept_handling(received),
+        withdrawn_at=received.withdrawn_at,
     )
 
 

@@ -335,6 +335,16 @@ def _handling_properties(handling: Handling) -> dict[str, Any]:
     return properties
 
 
+def revoked_bundle(bundle: dict[str, Any]) -> dict[str, Any]:
+    """A withdrawal for a partner that keeps STIX objects (TAXII): a new version of the
+    report and of each note, `revoked: true`, `modified` later than the one sent, with the
+    same markings and extension (docs/sharing.md, "Withdraw")."""
+    objects = _parse(bundle)
+    revoked = [o.revoke() for o in objects if o.type in ("report", "note")]
+    markings = [o for o in objects if o.type == "marking-definition"]
+    return dict(_plain(stix2.v21.Bundle(objects=[*revoked, *markings])))
+
+
 def back_bundle(share_id: str, content: BackContent) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     if content.outcome_kind:

@@ -105,7 +105,7 @@ def write_back(request: HttpRequest, desk_slug: str, number: int) -> HttpRespons
 def decide(request: HttpRequest, share_id: UUID, decision: str) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
     found = Share.objects.select_related("report__desk").filter(pk=share_id).first()
-    if found is None or decision not in {"approve", "decline", "cancel"}:
+    if found is None or decision not in {"approve", "decline", "cancel", "withdraw"}:
         raise Http404("no such share")
     # The approver must be able to read what leaves: a recipient of the report.
     report = access_report(user, found.report.desk.slug, found.report.number)
@@ -116,6 +116,8 @@ def decide(request: HttpRequest, share_id: UUID, decision: str) -> HttpResponse:
             actions.approve_share(found, user=user)
         elif decision == "cancel":
             actions.cancel_share(found, user=user)
+        elif decision == "withdraw":
+            actions.withdraw_share(found, user=user)
         else:
             actions.decline_share(found, user=user)
     except ValidationError as error:
