@@ -13,6 +13,7 @@ from tipline.intake.attachments import decrypt_details
 from tipline.intake.models import Attachment
 from tipline.intake.uploads import attachment_context
 from tipline.sharing.selectors import shared_origin
+from tipline.sharing.stix import Handling
 
 from .actions import read_notes
 
@@ -41,6 +42,22 @@ class _Pipe:
         return data
 
 
+def handling_lines(handling: Handling | None) -> list[str]:
+    """A shared report's markings, which travel with every copy of it (in English, as the
+    rest of the summary)."""
+    if handling is None:
+        return ["Handling: none given (shared by an older version)"]
+    lines = [
+        f"Handling: {handling.marking}"
+        + ("" if handling.may_pass_on else " (may not be passed on)")
+    ]
+    if handling.condition:
+        lines.append(f"Conditions: {handling.condition}")
+    if handling.chain:
+        lines.append(f"Shared before by: {' -> '.join(handling.chain)}")
+    return lines
+
+
 def summary_text(opened: conversation.OpenedReport, answers: list[tuple[str, str]]) -> str:
     report = opened.report
     content = conversation.read_content(opened)
@@ -57,6 +74,7 @@ def summary_text(opened: conversation.OpenedReport, answers: list[tuple[str, str
             if origin
             else []
         ),
+        *(handling_lines(origin.handling) if origin else []),
         f"Category: {report.category}",
         f"Language of the reporter: {report.language}",
         f"Received: {report.received_at:%Y-%m-%d %H:%M} UTC",

@@ -130,7 +130,7 @@ def inbox(
             "assigned_to__username",
             "detected_language__language",
         )
-        .annotate(shared_by=_SHARED_BY)
+        .annotate(shared_by=_SHARED_BY, shared_handling=_SHARED_HANDLING)
         .order_by("-received_at", "-number")[: PAGE_SIZE + 1]
     )
     if len(page) > PAGE_SIZE:
@@ -147,6 +147,10 @@ _SHARED_BY = Subquery(
     ReceivedShare.objects.filter(report_id=OuterRef("pk"))
     .annotate(name=Coalesce("from_desk__name", "sender_name"))
     .values("name")[:1]
+)
+# Its TLP level, handling code and grading (sharing's `stix.Handling`), by the same index.
+_SHARED_HANDLING = Subquery(
+    ReceivedShare.objects.filter(report_id=OuterRef("pk")).values("handling")[:1]
 )
 
 

@@ -52,9 +52,10 @@ def _desk_link(desk: Desk) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/staff/desk/{desk.slug}/"
 
 
-def report_arrived(report_id: object, shared_by: str = "") -> int:
+def report_arrived(report_id: object, shared_by: str = "", marking: str = "") -> int:
     """A report arrived: from a reporter, or shared by a partner agency or another desk
-    (`shared_by` names it; who shared is routing, not content, and is all that is said)."""
+    (`shared_by` names it; who shared is routing, not content, and is all that is said,
+    with its handling `marking`, e.g. "TLP:AMBER · H1 · B2": how it may be used)."""
     if not settings.EMAIL_ENABLED:
         return 0  # nothing to send: ask the database nothing (every submission comes here)
     report = Report.objects.select_related("desk", "category").filter(pk=report_id).first()
@@ -77,6 +78,8 @@ def report_arrived(report_id: object, shared_by: str = "") -> int:
                 if name_category
                 else _("A new report arrived at %(desk)s.")
             ) % names
+        if marking:
+            arrived += "\n" + _("Handling: %(marking)s") % {"marking": marking}
         body = (
             f"{arrived}\n\n"
             + _("Sign in to read it: %(link)s") % {"link": _desk_link(desk)}

@@ -10,8 +10,8 @@ from . import account_security, messages
 
 
 @shared_task(name="tipline.notifications.tasks.notify_report_arrived")
-def notify_report_arrived(report_id: str, shared_by: str = "") -> int:
-    return messages.report_arrived(report_id, shared_by)
+def notify_report_arrived(report_id: str, shared_by: str = "", marking: str = "") -> int:
+    return messages.report_arrived(report_id, shared_by, marking)
 
 
 @shared_task(name="tipline.notifications.tasks.notify_reporter_wrote")

@@ -4,7 +4,9 @@ Each is one transaction with its audit row inside; packages leave through the ou
 commit (`outbox.queue`).
 """
 
+import re
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +19,9 @@ from tipline.accounts.models import Role, StaffUser
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
 from tipline.intake.conversation import OpenedReport
+from tipline.intake.models import Report
 
-from . import drafts, outbox, packages, stix
+from . import drafts, outbox, packages, selectors, stix
 from .cards import Card
 from .identity import ensure_identity
 from .models import (
@@ -26,6 +29,7 @@ from .models import (
     DeskSharing,
     Direction,
     Partner,
+    PartnerKind,
     PartnerState,
     ReceivedShare,
     Share,
@@ -33,6 +37,7 @@ from .models import (
 )
 
 APPROVERS = {Role.SUPERVISOR, Role.ADMINISTRATOR}
+_COLLECTION = re.compile(r"^[-A-Za-z0-9_.]{1,100}$")
 MAX_TEXT = 20_000
 ShareDraft = drafts.ShareDraft  # what the analyst chose: built by the share page
 
@@ -70,6 +75,74 @@ def add_partner(card: Card, *, acting_user: StaffUser | None) -> Partner:
             fingerprint=card.fingerprint,
         )
         say_hello(partner)
+    return partner
+
+
+def add_system_partner(
+    *,
+    kind: str,
+    name: str,
+    url: str,
+    credential: str,
+    collection_id: str = "",
+    username: str = "",
+    ca_file: str = "",
+    allow_http: bool = False,
+    acting_user: StaffUser | None,
+) -> Partner:
+    """Add a partner that does not run Tipline: a TAXII 2.1 collection (its API root and
+    collection id) or a MISP instance (its address). Its credential (password, bearer token
+    or API key) is kept wrapped under the installation secret, like the identity's keys.
+    Plain HTTP only when `allow_http` says so. There is no hello: it is ready at once."""
+    from urllib.parse import urlsplit
+
+    from .identity import installation_secret
+
+    parts = urlsplit(url.strip())
+    if kind not in (PartnerKind.TAXII, PartnerKind.MISP):
+        raise ValidationError(_("Unknown kind of partner."))
+    if parts.scheme not in ("https", "http") or not parts.hostname or len(url) > 500:
+        raise ValidationError(_("Give the partner's address as an https:// URL."))
+    if parts.scheme == "http" and not allow_http:
+        raise ValidationError(_("This address is plain HTTP: allow it explicitly, or use https."))
+    if kind == PartnerKind.TAXII and not _COLLECTION.match(collection_id):
+        raise ValidationError(_("Give the TAXII collection's id."))
+    if not name.strip() or len(name) > 200 or not credential.strip() or len(credential) > 4000:
+        raise ValidationError(_("Give the partner's name and its secret."))
+    if ca_file and not Path(ca_file).is_file():
+        raise ValidationError(_("The CA file does not exist."))
+    placeholder = f"{kind}:{uuid.uuid4().hex}"
+    with transaction.atomic():
+        partner = Partner.objects.create(
+            kind=kind,
+            name=name.strip(),
+            base_url=url.strip().rstrip("/") + "/",
+            signing_public_key=b"",
+            signing_key_hex=placeholder,
+            encryption_public_key=b"",
+            desks=[
+                {
+                    "slug": "collection" if kind == PartnerKind.TAXII else "events",
+                    "name": collection_id if kind == PartnerKind.TAXII else "MISP",
+                }
+            ],
+            paired_at=timezone.now(),
+            collection_id=collection_id,
+            username=username,
+            credential=vault.wrap_partner_credential(
+                installation_secret(), credential.strip(), partner=placeholder
+            ),
+            ca_file=ca_file,
+            allow_http=allow_http,
+        )
+        record(
+            "partner.added",
+            actor=acting_user,
+            partner=partner.name,
+            kind=kind,
+            address=partner.base_url,
+            plain_http=allow_http,
+        )
     return partner
 
 
@@ -117,11 +190,13 @@ def propose_share(
     draft: ShareDraft,
 ) -> Share:
     """Make the package now (the analyst's key is at hand), then send it, or hold it for a
-    supervisor when the desk asks for four eyes. `ValidationError` for a bad target."""
+    supervisor when the desk asks for four eyes. `ValidationError` for a bad target, or for
+    a report shared with us whose markings keep it here (nothing is sent)."""
     report = opened.report
     _check_target(report.desk, partner, desk_slug)
+    handling = handling_for(report, draft.handling)
     share_id = uuid.uuid4()
-    content = drafts.share_content(opened, draft)
+    content = drafts.share_content(opened, draft, handling)
     sender_name = ensure_identity().name
     payload = packages.make_payload(
         share_id,
@@ -151,6 +226,7 @@ def propose_share(
             ),
             share_public_key=share_keys.public_key,
             share_private_key=share_keys.wrapped_private_key,
+            handling=content.handling.as_json() if content.handling else {},
         )
         record(
             "share.proposed",
@@ -162,10 +238,29 @@ def propose_share(
             answers=len(content.answers),
             messages=len(content.messages),
             attachments=len(content.files),
+            marking=handling.marking,
+            passed_on_from=handling.chain[-1] if handling.chain else None,
         )
         if not needs_approval:
             _send(share, user)
     return share
+
+
+def handling_for(report: Report, chosen: stix.Handling) -> stix.Handling:
+    """The markings a share of `report` leaves under: for our own report, those the analyst
+    chose; for a report shared with us, its sender's (the analyst's only when it came
+    unmarked, from an older version), with that sender added to the chain, or
+    `ValidationError` when they keep it here (TLP:RED, TLP:AMBER+STRICT, H2)."""
+    received = selectors.received_share_of(report.id)
+    if received is None:
+        return chosen
+    original = selectors.kept_handling(received)
+    if original is not None and not original.may_pass_on:
+        raise ValidationError(
+            _("This report was shared with us under %(marking)s: it may not be passed on.")
+            % {"marking": original.marking}
+        )
+    return (original or chosen).passed_on_by(received.shared_by)
 
 
 def approve_share(share: Share, *, user: StaffUser) -> None:
@@ -207,6 +302,81 @@ def decline_share(share: Share, *, user: StaffUser) -> None:
         )
 
 
+def cancel_share(share: Share, *, user: StaffUser) -> None:
+    """Cancel a share that has not left: waiting for approval, or queued and not being sent
+    at this moment. Its package is dropped in one conditional statement, so a sender that
+    claims it afterwards finds nothing, and one that claimed it before keeps it (then the
+    share can only be withdrawn). Its proposer or a supervisor may cancel it."""
+    from django.db.models import Q
+
+    from .models import OutboxPackage, OutboxState
+
+    if user.pk != share.proposed_by_id and user.role not in APPROVERS:
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        dropped, _count = (
+            OutboxPackage.objects.filter(share=share, kind="share", state=OutboxState.WAITING)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .delete()
+        )
+        waiting = Q(state=ShareState.AWAITING_APPROVAL) | Q(state=ShareState.QUEUED)
+        if not dropped:
+            waiting = Q(state=ShareState.AWAITING_APPROVAL)
+        if not Share.objects.filter(waiting, pk=share.pk).update(
+            state=ShareState.CANCELLED, package=b""
+        ):
+            raise ValidationError(_("This share has left already, or is leaving right now."))
+        record(
+            "share.cancelled",
+            actor=user,
+            desk=share.report.desk,
+            report_id=share.report_id,
+            partner=_target_name(share.partner, share.target_desk_slug),
+            share=str(share.id),
+        )
+
+
+def withdraw_share(share: Share, *, user: StaffUser) -> None:
+    """Withdraw a share that has left: a Tipline partner (or our other desk) seals the report
+    away and says so on its case; a TAXII partner gets a revoked version of the report and
+    of each note. A MISP event is withdrawn in MISP itself (its upload API makes events,
+    it does not revoke them). The proposer or a supervisor may withdraw it."""
+    if user.pk != share.proposed_by_id and user.role not in APPROVERS:
+        raise PermissionDenied
+    partner = share.partner
+    if partner is not None and partner.kind == PartnerKind.MISP:
+        raise ValidationError(_("A share to MISP is withdrawn in MISP itself: delete the event."))
+    package_id = uuid.uuid4()
+    bundle = None
+    if partner is not None and partner.kind == PartnerKind.TAXII:
+        from .identity import unlocked_identity
+
+        opened = vault.open_package(unlocked_identity(), bytes(share.package))
+        bundle = stix.revoked_bundle(packages.read_payload(opened.payload).bundle)
+    payload = packages.make_payload(
+        package_id,
+        "withdraw",
+        sender_desk=share.report.desk.slug,
+        about=share.id,
+        to="receiver",
+        bundle=bundle,
+    )
+    left = [ShareState.DELIVERED, ShareState.OPENED, ShareState.ANSWERED]
+    with transaction.atomic():
+        if not Share.objects.filter(pk=share.pk, state__in=left).update(state=ShareState.WITHDRAWN):
+            raise ValidationError(_("Only a share that reached the partner can be withdrawn."))
+        outbox.queue(partner, "withdraw", payload, package_id=package_id, share=share)
+        record(
+            "share.withdrawn",
+            actor=user,
+            desk=share.report.desk,
+            report_id=share.report_id,
+            partner=_target_name(partner, share.target_desk_slug),
+            share=str(share.id),
+        )
+
+
 def _send(share: Share, user: StaffUser) -> None:
     from .models import OutboxPackage, OutboxState
 
@@ -237,7 +407,12 @@ def _seal(partner: Partner | None, payload: bytes) -> bytes:
     from .identity import unlocked_identity
 
     identity = unlocked_identity()
-    key = bytes(partner.encryption_public_key) if partner else identity.encryption_public_key
+    # A partner of another kind has no key: kept sealed to ourselves until it is posted.
+    key = (
+        bytes(partner.encryption_public_key)
+        if partner and partner.kind == PartnerKind.TIPLINE
+        else identity.encryption_public_key
+    )
     return vault.seal_package(identity, key, payload)
 
 
@@ -283,7 +458,9 @@ def write_back(
     if received is None:
         share = (
             Share.objects.filter(report=report)
-            .exclude(state__in=[ShareState.AWAITING_APPROVAL, ShareState.DECLINED])
+            .exclude(
+                state__in=[ShareState.AWAITING_APPROVAL, ShareState.DECLINED, ShareState.CANCELLED]
+            )
             .order_by("-proposed_at")
             .first()
         )

@@ -16,6 +16,7 @@ READABLE = {
         "delivered_at": "delivery state",
         "opened_at": "delivery state",
         "share_public_key": "a public key the server seals answers to",
+        "handling": "TLP level, handling code and grading: how it may be used, not what it says",
     },
     "sharing.ReceivedShare": {
         "id": "row id",
@@ -27,6 +28,8 @@ READABLE = {
         "received_at": "ordering",
         "opened_at": "tells the sender it was opened",
         "share_public_key": "a public key the server seals answers to",
+        "handling": "TLP level, handling code and grading: shown and enforced on every view",
+        "withdrawn_at": "the sender withdrew it; the case says so",
     },
     "sharing.PassedOnMessage": {
         "id": "row id",
@@ -55,6 +58,7 @@ READABLE = {
         "next_attempt_at": "back-off",
         "claimed_until": "one sender at a time",
         "last_error": "a fixed reason or an HTTP status, never content",
+        "remote_status": "a TAXII server's status id, followed until it took the objects",
         "created_at": "ordering",
         "delivered_at": "delivery state",
     },

@@ -37,6 +37,9 @@ class ShareDraft:
     messages: dict[uuid.UUID, str] = field(default_factory=dict)  # message id -> text sent
     attachment_ids: list[uuid.UUID] = field(default_factory=list)
     cover_note: str = ""
+    # How it may be used and how far to trust it; for a report shared with us, the original
+    # sender's markings replace it (`actions.propose_share`).
+    handling: stix.Handling = field(default_factory=stix.Handling)
 
 
 @dataclass(frozen=True)
@@ -107,11 +110,30 @@ def draft_from(
         messages={uuid.UUID(k): text for k, text in messages.items()},
         attachment_ids=[uuid.UUID(x) for x in cleaned_data["files"]],
         cover_note=cleaned_data["cover_note"],
+        handling=_handling(cleaned_data),
     )
 
 
-def share_content(opened: OpenedReport, draft: ShareDraft) -> stix.ShareContent:
-    """The content of the share; `ValidationError` when a chosen item is not the report's."""
+def _handling(cleaned_data: dict[str, Any]) -> stix.Handling:
+    """The markings the form asked for (the defaults where it did not ask: a report shared
+    with us goes on under its sender's, `actions.propose_share`)."""
+    if "tlp" not in cleaned_data:
+        return stix.Handling()
+    code = cleaned_data["handling_code"]
+    return stix.Handling(
+        tlp=cleaned_data["tlp"],
+        code=code,
+        condition=cleaned_data["handling_condition"].strip() if code == "H3" else "",
+        source=cleaned_data["source_reliability"],
+        information=cleaned_data["information_credibility"],
+    )
+
+
+def share_content(
+    opened: OpenedReport, draft: ShareDraft, handling: stix.Handling
+) -> stix.ShareContent:
+    """The content of the share, under `handling`; `ValidationError` when a chosen item is
+    not the report's."""
     report = opened.report
     messages, message_ids = _chosen_messages(opened, draft.messages)
     return stix.ShareContent(
@@ -122,6 +144,7 @@ def share_content(opened: OpenedReport, draft: ShareDraft) -> stix.ShareContent:
         answers=_chosen_answers(opened, draft.answers),
         messages=messages,
         files=_chosen_files(opened, draft.attachment_ids, message_ids),
+        handling=handling,
     )
 
 
@@ -138,6 +161,7 @@ def what_leaves(content: stix.ShareContent) -> str:
             ],
             "cover_note": content.cover_note,
             "files": [f.name for f in content.files],
+            "handling": content.handling.as_json() if content.handling else {},
         },
         ensure_ascii=False,
     )

@@ -205,6 +205,7 @@ def _commit_share(
             cover_note=vault.seal_to_share(share_keys.public_key, content.cover_note),
             share_public_key=share_keys.public_key,
             share_private_key=share_keys.wrapped_private_key,
+            handling=content.handling.as_json() if content.handling else {},
         )
         opened = conversation.OpenedReport(report, report_key)
         previous = None
@@ -240,5 +241,11 @@ def _commit_share(
             answers=len(content.answers),
             messages=len(content.messages),
             attachments=len(kept),
+            marking=content.handling.marking if content.handling else None,
         )
-        jobs.enqueue(notify_report_arrived, str(report.id), received.shared_by)
+        jobs.enqueue(
+            notify_report_arrived,
+            str(report.id),
+            received.shared_by,
+            content.handling.marking if content.handling else "",
+        )

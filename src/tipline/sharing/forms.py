@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import stix
+from .marking import HANDLING_CHOICES, INFORMATION_CHOICES, SOURCE_CHOICES, TLP_CHOICES
 from .models import OutcomeKind
 
 MAX_TEXT = 20_000
@@ -44,6 +46,38 @@ class ConfirmCardForm(forms.Form):
     )
 
 
+class SystemPartnerForm(forms.Form):
+    """A partner that does not run Tipline: a TAXII 2.1 collection or a MISP instance."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("taxii", _("TAXII 2.1 collection (OpenCTI, ...)")), ("misp", _("MISP"))],
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    url = forms.CharField(
+        label=_("Address (TAXII: the API root)"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
+    collection_id = forms.CharField(label=_("TAXII collection id"), max_length=100, required=False)
+    username = forms.CharField(
+        label=_("User name (HTTP basic; empty for a token or a MISP key)"),
+        max_length=200,
+        required=False,
+    )
+    secret = forms.CharField(
+        label=_("Password, token or API key"),
+        max_length=4000,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+    ca_file = forms.CharField(
+        label=_("CA file on this server (optional)"), max_length=500, required=False
+    )
+    allow_http = forms.BooleanField(
+        label=_("Allow plain HTTP (what is shared travels unencrypted)"), required=False
+    )
+
+
 class DeskRulesForm(forms.Form):
     desk = forms.SlugField(widget=forms.HiddenInput)
     accepts_shares = forms.BooleanField(label=_("Accepts shares"), required=False)
@@ -52,8 +86,18 @@ class DeskRulesForm(forms.Form):
     )
 
 
+HANDLING_FIELDS = (
+    "tlp",
+    "handling_code",
+    "handling_condition",
+    "source_reliability",
+    "information_credibility",
+)
+
+
 class ShareForm(forms.Form):
-    """Where to, what goes (each text editable: redact here), which files, a cover note.
+    """Where to, what goes (each text editable: redact here), which files, a cover note,
+    and how the partner may use it (TLP, handling code) and how far to trust it (grading).
 
     Each answer and each message of the report is a pair of fields: `include_<part>` (send
     it) and `text_<part>` (the copy that is sent), where <part> is `answer-<question key>`
@@ -76,6 +120,20 @@ class ShareForm(forms.Form):
     files = forms.MultipleChoiceField(
         label=_("Files to send"), widget=forms.CheckboxSelectMultiple, required=False
     )
+    tlp = forms.ChoiceField(label=_("Traffic Light Protocol"), choices=TLP_CHOICES, initial="amber")
+    handling_code = forms.ChoiceField(
+        label=_("Handling code"), choices=HANDLING_CHOICES, initial="H0"
+    )
+    handling_condition = forms.CharField(
+        label=_("The conditions (H3)"),
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+        max_length=stix.MAX_CONDITION,
+        required=False,
+    )
+    source_reliability = forms.ChoiceField(label=_("Source"), choices=SOURCE_CHOICES, initial="X")
+    information_credibility = forms.ChoiceField(
+        label=_("Information"), choices=INFORMATION_CHOICES, initial="X"
+    )
 
     def __init__(
         self,
@@ -83,10 +141,17 @@ class ShareForm(forms.Form):
         parts: list[tuple[str, str, str]],
         files: list[tuple[str, str]],
         *args: Any,
+        kept_handling: stix.Handling | None = None,
         **kwargs: Any,
     ) -> None:
-        """`parts`: (part name, label, text) for each answer and message that may go."""
+        """`parts`: (part name, label, text) for each answer and message that may go.
+        `kept_handling`: a report shared with us goes on under its sender's markings, which
+        the form then does not ask for."""
         super().__init__(*args, **kwargs)
+        self.kept_handling = kept_handling
+        if kept_handling is not None:
+            for name in HANDLING_FIELDS:
+                del self.fields[name]
         self.fields["target"].choices = targets
         self.fields["files"].choices = files
         self.part_names = []
@@ -102,6 +167,13 @@ class ShareForm(forms.Form):
                 required=False,
             )
             self.part_names.append(name)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        condition = data.get("handling_condition", "")
+        if data.get("handling_code") == "H3" and not condition.strip():
+            self.add_error("handling_condition", _("Write the conditions of H3."))
+        return data
 
     def chosen(self, kind: str) -> dict[str, str]:
         """The parts of `kind` ("answer", "message") ticked to go: part id -> text sent."""

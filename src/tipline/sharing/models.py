@@ -36,9 +36,19 @@ class PartnerState(models.TextChoices):
     REMOVED = "removed", _("Removed")
 
 
-class Partner(models.Model):
-    """Another installation whose card an administrator imported."""
+class PartnerKind(models.TextChoices):
+    TIPLINE = "tipline", _("Tipline installation")
+    TAXII = "taxii", _("TAXII 2.1 collection")
+    MISP = "misp", _("MISP instance")
 
+
+class Partner(models.Model):
+    """Another installation whose card an administrator imported, or a system of another
+    kind (a TAXII 2.1 collection, a MISP instance) an administrator added by its address.
+    A partner of another kind has no keys: its `signing_key_hex` is a unique placeholder
+    "<kind>:<random hex>" that also binds its wrapped credential to its row."""
+
+    kind = models.CharField(max_length=10, choices=PartnerKind.choices, default="tipline")
     name = models.CharField(max_length=200)
     base_url = models.URLField(max_length=500)
     signing_public_key = models.BinaryField(max_length=32)
@@ -53,6 +63,13 @@ class Partner(models.Model):
     # Set when the partner answered our hello, or said hello to us: both sides added each other.
     paired_at = models.DateTimeField(null=True, blank=True)
     added_at = models.DateTimeField(default=timezone.now)
+    # Another kind: `base_url` is the TAXII API root or the MISP address.
+    collection_id = models.CharField(max_length=100, blank=True)
+    username = models.CharField(max_length=200, blank=True)  # empty: a bearer token / API key
+    # The password, token or API key, wrapped under the installation secret.
+    credential = models.BinaryField(default=b"")
+    ca_file = models.CharField(max_length=500, blank=True)  # empty: the system's CAs
+    allow_http = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
@@ -84,6 +101,8 @@ class ShareState(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     REFUSED = "refused", _("Refused by the partner")
     DECLINED = "declined", _("Approval declined")
+    CANCELLED = "cancelled", _("Cancelled before it left")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Share(models.Model):
@@ -109,6 +128,8 @@ class Share(models.Model):
     draft = models.BinaryField()
     share_public_key = models.BinaryField(max_length=32)
     share_private_key = models.BinaryField()
+    # Its TLP level, handling code and grading (`stix.Handling.as_json`).
+    handling = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-proposed_at"]
@@ -133,6 +154,11 @@ class ReceivedShare(models.Model):
     cover_note = models.BinaryField()
     share_public_key = models.BinaryField(max_length=32)
     share_private_key = models.BinaryField()
+    # Its TLP level, handling code and grading as the sender marked it (`stix.Handling`);
+    # {} when it came unmarked (from a partner on an older version).
+    handling = models.JSONField(default=dict)
+    # The sender withdrew it: its report key was sealed away from every recipient.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"received share {self.remote_share_id}"
@@ -221,6 +247,8 @@ class OutboxPackage(models.Model):
     # A sender that claimed the package holds it until then; after a crash it is free again.
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
+    # A TAXII server's status id for what we posted: followed until it says it took it.
+    remote_status = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
 

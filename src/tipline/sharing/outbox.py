@@ -48,7 +48,12 @@ def queue(
     """Sign, encrypt and queue a payload whose id is `package_id` (inside the caller's
     transaction)."""
     identity = unlocked_identity()
-    recipient = bytes(partner.encryption_public_key) if partner else identity.encryption_public_key
+    # A partner of another kind has no key: the package is kept sealed to ourselves.
+    recipient = (
+        bytes(partner.encryption_public_key)
+        if partner and partner.kind == "tipline"
+        else identity.encryption_public_key
+    )
     package = OutboxPackage.objects.create(
         partner=partner,
         share=share,
@@ -123,6 +128,14 @@ def _after_delivery(package: OutboxPackage, now: Any) -> None:
 def _send(package: OutboxPackage) -> tuple[str, str]:
     if package.partner is None:
         return _send_here(bytes(package.body))
+    if package.partner.kind == "taxii":
+        from . import taxii
+
+        return taxii.deliver(package)
+    if package.partner.kind == "misp":
+        from . import misp
+
+        return misp.deliver(package)
     return _send_over_http(package.partner, package)
 
 

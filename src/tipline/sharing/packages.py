@@ -18,7 +18,7 @@ from django.utils import timezone
 from .stix import parse_time
 
 VERSION = 1
-KINDS = {"hello", "share", "message", "outcome", "opened"}
+KINDS = {"hello", "share", "message", "outcome", "opened", "withdraw"}
 MAX_AGE = timedelta(days=30)
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 
@@ -84,7 +84,7 @@ def read_payload(raw: bytes) -> Payload:
     if created is None or created > now + MAX_CLOCK_SKEW or created < now - MAX_AGE:
         raise MalformedPayload("created is missing, in the future or older than 30 days")
     about = None
-    if kind in {"message", "outcome", "opened"}:
+    if kind in {"message", "outcome", "opened", "withdraw"}:
         try:
             about = uuid.UUID(str(data.get("about")))
         except ValueError:

@@ -18,7 +18,7 @@ from tipline.desks.models import Desk
 from tipline.throttling.gate import allowed_methods
 
 from . import actions, cards
-from .forms import CardForm, ConfirmCardForm, DeskRulesForm
+from .forms import CardForm, ConfirmCardForm, DeskRulesForm, SystemPartnerForm
 from .models import DeskSharing, Partner, PartnerState
 
 
@@ -95,6 +95,34 @@ def add_partner(request: HttpRequest) -> HttpResponse:
     return redirect("sharing:partners")
 
 
+@staff_required
+@allowed_methods("POST")
+def add_system_partner(request: HttpRequest) -> HttpResponse:
+    """A partner of another kind (TAXII 2.1, MISP), by its address and its secret."""
+    user = _administrator(request)
+    form = SystemPartnerForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            partner = actions.add_system_partner(
+                kind=data["kind"],
+                name=data["name"],
+                url=data["url"],
+                credential=data["secret"],
+                collection_id=data["collection_id"],
+                username=data["username"],
+                ca_file=data["ca_file"],
+                allow_http=data["allow_http"],
+                acting_user=user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Partner %(name)s added.") % {"name": partner.name})
+            return redirect("sharing:partners")
+    return _partners_page(request, system_form=form, status=400)
+
+
 @allowed_methods("GET")
 @staff_required
 def card_file(request: HttpRequest) -> HttpResponse:
@@ -131,7 +159,11 @@ def _confirm_page(
 
 
 def _partners_page(
-    request: HttpRequest, *, card_form: CardForm | None = None, status: int = 200
+    request: HttpRequest,
+    *,
+    card_form: CardForm | None = None,
+    system_form: SystemPartnerForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     own = cards.own_card(settings.SITE_URL)
     rules = {r.desk_id: r for r in DeskSharing.objects.all()}
@@ -145,15 +177,12 @@ def _partners_page(
             "own": own,
             "own_qr": cards.card_qr_svg(own),
             "partners": [
-                (
-                    p,
-                    cards.fingerprint_of(
-                        bytes(p.signing_public_key), bytes(p.encryption_public_key)
-                    ),
-                )
+                # A partner of another kind has no keys, so no fingerprint.
+                (p, _fingerprint(p) if p.kind == "tipline" else "")
                 for p in Partner.objects.exclude(state=PartnerState.REMOVED)
             ],
             "card_form": card_form or CardForm(),
+            "system_form": system_form or SystemPartnerForm(),
             "desks": desks,
         },
         status=status,

@@ -95,6 +95,8 @@ def _take_other(sender: Sender, payload: packages.Payload) -> str:
                 record("partner.hello_received", actor=None, partner=sender.name)
         return "paired"
     share, received = _about(sender, payload)
+    if payload.kind == "withdraw":
+        return _withdrawn(sender, payload, received)
     if payload.kind == "opened":
         with transaction.atomic():
             mark_received(sender, payload)
@@ -197,3 +199,24 @@ def _about(sender: Sender, payload: packages.Payload) -> tuple[Share | None, Rec
     if received is None:
         raise PackageRefused("unknown_share", 404)
     return None, received
+
+
+def _withdrawn(sender: Sender, payload: packages.Payload, received: ReceivedShare | None) -> str:
+    """The sender withdrew its share: the report is sealed away (no recipient holds its key
+    any longer, so nobody here reads it again) and its case says so."""
+    from tipline.intake.models import ReportKeySeal
+
+    if received is None:  # a withdrawal is addressed to the side that received the share
+        raise PackageRefused("unknown_share", 404)
+    with transaction.atomic():
+        mark_received(sender, payload)
+        ReceivedShare.objects.filter(pk=received.pk).update(withdrawn_at=timezone.now())
+        ReportKeySeal.objects.filter(report_id=received.report_id).delete()
+        record(
+            "share.withdrawn_by_sender",
+            actor=None,
+            desk=received.report.desk,
+            report_id=received.report_id,
+            partner=sender.name,
+        )
+    return "noted"

@@ -9,6 +9,7 @@ from uuid import UUID
 from tipline import vault
 from tipline.intake.conversation import OpenedReport
 
+from . import stix
 from .models import BackMessage, ReceivedShare, Share
 
 
@@ -33,6 +34,8 @@ class SharedOrigin:
     from_partner: bool
     by_reporter: frozenset[UUID]
     by_desk: frozenset[UUID]
+    handling: "stix.Handling | None" = None  # None: it came unmarked (an older version)
+    withdrawn_at: datetime | None = None  # the sender withdrew it: sealed away
 
     def author_of(self, message_id: UUID | None) -> str:
         """ "reporter" or "desk" for a message that came with the share, else ""."""
@@ -52,6 +55,8 @@ def shared_origin(report_id: Any) -> SharedOrigin | None:
         from_partner=received.partner_id is not None,
         by_reporter=frozenset(m for m, by_reporter in passed_on if by_reporter),
         by_desk=frozenset(m for m, by_reporter in passed_on if not by_reporter),
+        handling=kept_handling(received),
+        withdrawn_at=received.withdrawn_at,
     )
 
 
@@ -61,6 +66,12 @@ def received_share_of(report_id: Any) -> ReceivedShare | None:
         .filter(report_id=report_id)
         .first()
     )
+
+
+def kept_handling(received: ReceivedShare) -> stix.Handling | None:
+    """The markings a report shared with us came under (None: it came unmarked, from a
+    partner on an older version). Kept as filed, so they read back."""
+    return stix.Handling.from_json(received.handling)
 
 
 def shares_of(opened: OpenedReport) -> list[tuple[Share, dict[str, Any], list[ShownBackMessage]]]:

@@ -2,13 +2,17 @@
 
 A share is a `report` (the description the sender chose, redacted) with `note` objects: the
 cover note, the chosen answers (one note, role "answers", the structured list in
-`x_tipline_answers`), and each chosen message (role "message", with the time it was written
+the extension's `answers`), and each chosen message (role "message", with the time it was written
 and who wrote it), and, per attachment, a `file` (its name and SHA-256) whose `content_ref`
 is an `artifact` (its bytes, base64) and which may name the message it came with. A
 back-channel message or outcome is one `note` whose `object_refs` name the shared report.
-Tipline's own fields are custom properties prefixed `x_tipline_` (docs/sharing.md lists
-them). Notes without a role Tipline knows (an older Tipline's "report" notes, another
-system's notes) are read as messages of the sending desk, written when the note was.
+Tipline's own fields live in Tipline's extension (`EXTENSION`, a property-extension whose
+definition travels in every bundle), so that every bundle parses as strict STIX 2.1. Every
+object of a share carries its handling: the TLP 2.0 marking (by its published id) and, in
+the extension, the handling code and the grading (docs/sharing.md). Bundles of an older
+Tipline, with custom `x_tipline_` properties and no markings, are still read. Notes without a
+role Tipline knows (an older Tipline's "report" notes, another system's notes) are read as
+messages of the sending desk, written when the note was.
 """
 
 import base64
@@ -30,6 +34,30 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8}){0,2}$")
 _CATEGORY = re.compile(r"^[-a-z0-9_]{1,50}$")
 _KEY = re.compile(r"^[-a-zA-Z0-9_]{1,50}$")
 AUTHORS = {"reporter", "desk"}
+
+
+# Tipline's extension-definition: fixed id, made once by the Tipline project (its identity).
+EXTENSION = "extension-definition--3f0ab2c4-5d0e-4c8a-9d6b-7a1e2c4b9f10"
+_PROJECT = "identity--8d6c2e1a-4b7f-4f3e-a2c9-5e1d0b7a3c64"
+_DEFINED = "2026-12-01T00:00:00.000Z"
+_TLP_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+# TLP 2.0 as STIX 2.1 marking-definitions, with the ids FIRST and OASIS published for them.
+TLP_IDS = {
+    "clear": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    "green": "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    "amber": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    "amber+strict": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+    "red": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+}
+_TLP_BY_ID = {marking: level for level, marking in TLP_IDS.items()}
+HANDLING_CODES = ("H0", "H1", "H2", "H3")
+SOURCE_GRADES = ("A", "B", "C", "X")
+INFORMATION_GRADES = ("1", "2", "3", "X")
+# What may not leave the receiving agency again (TLP 2.0 and SIENA's H2).
+KEPT_TLP = frozenset({"amber+strict", "red"})
+KEPT_CODES = frozenset({"H2"})
+MAX_CONDITION = 1000
+MAX_CHAIN = 20
 
 
 class MalformedContent(ValueError):
@@ -61,6 +89,87 @@ class SharedFile:
 
 
 @dataclass(frozen=True)
+class Handling:
+    """How a share may be used and how far to trust it: a TLP 2.0 level, a handling code
+    (H0 law-enforcement purposes only, H1 not in court without permission, H2 not passed on
+    without permission, H3 the condition in `condition`), the grading of the source (A/B/C/X)
+    and of the information (1/2/3/X), and who passed it on before us (first sender first)."""
+
+    tlp: str = "amber"
+    code: str = "H0"
+    condition: str = ""
+    source: str = "X"
+    information: str = "X"
+    chain: tuple[str, ...] = ()
+
+    @property
+    def may_pass_on(self) -> bool:
+        return self.tlp not in KEPT_TLP and self.code not in KEPT_CODES
+
+    @property
+    def marking(self) -> str:
+        """e.g. "TLP:AMBER · H1 · B2", as every place that shows a shared report shows it."""
+        return f"TLP:{self.tlp.upper()} · {self.code} · {self.source}{self.information}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "tlp": self.tlp,
+            "code": self.code,
+            "condition": self.condition,
+            "source": self.source,
+            "information": self.information,
+            "chain": list(self.chain),
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> "Handling | None":
+        """The handling kept with a share (None: the share came unmarked, from an older
+        version); `MalformedContent` for values outside the lists."""
+        if not value:
+            return None
+        if not isinstance(value, dict):
+            raise MalformedContent("handling is an object")
+        chain = value.get("chain", [])
+        handling = cls(
+            tlp=value.get("tlp"),  # type: ignore[arg-type]
+            code=value.get("code"),  # type: ignore[arg-type]
+            condition=value.get("condition", ""),
+            source=value.get("source"),  # type: ignore[arg-type]
+            information=value.get("information"),  # type: ignore[arg-type]
+            chain=tuple(chain) if isinstance(chain, list) else chain,
+        )
+        handling.check()
+        return handling
+
+    def check(self) -> None:
+        if (
+            self.tlp not in TLP_IDS
+            or self.code not in HANDLING_CODES
+            or self.source not in SOURCE_GRADES
+            or self.information not in INFORMATION_GRADES
+            or not isinstance(self.condition, str)
+            or len(self.condition) > MAX_CONDITION
+            or "\x00" in self.condition
+            or (self.code == "H3") != bool(self.condition.strip())
+            or not isinstance(self.chain, tuple)
+            or len(self.chain) > MAX_CHAIN
+            or not all(isinstance(n, str) and 0 < len(n) <= 200 for n in self.chain)
+        ):
+            raise MalformedContent("handling outside the lists (docs/sharing.md)")
+
+    def passed_on_by(self, name: str) -> "Handling":
+        """The same markings, with `name` added to the chain of who passed it on."""
+        return Handling(
+            self.tlp,
+            self.code,
+            self.condition,
+            self.source,
+            self.information,
+            (*self.chain, name)[-MAX_CHAIN:],
+        )
+
+
+@dataclass(frozen=True)
 class ShareContent:
     description: str
     category: str
@@ -69,6 +178,8 @@ class ShareContent:
     answers: list[SharedAnswer] = field(default_factory=list)
     messages: list[SharedMessage] = field(default_factory=list)
     files: list[SharedFile] = field(default_factory=list)
+    # None only when read from an older Tipline's bundle, which carried no markings.
+    handling: Handling | None = field(default_factory=Handling)
 
 
 @dataclass(frozen=True)
@@ -84,19 +195,38 @@ def report_ref(share_id: str) -> str:
 
 
 def share_bundle(share_id: str, sender_name: str, content: ShareContent) -> dict[str, Any]:
+    """The share as a strict STIX 2.1 bundle: every object marked with the share's TLP level
+    and carrying its handling and grading in Tipline's extension; the TLP marking-definition
+    and Tipline's extension-definition travel with it."""
+    handling = content.handling or Handling()
+    handling.check()
     now = timezone.now()
-    sender = stix2.v21.Identity(name=sender_name, identity_class="organization")
+    marked = {"object_marking_refs": [TLP_IDS[handling.tlp]]}
+
+    def tipline(**properties: Any) -> dict[str, Any]:
+        values = {key: value for key, value in properties.items() if value is not None}
+        return {
+            "extensions": {
+                EXTENSION: {
+                    "extension_type": "property-extension",
+                    **_handling_properties(handling),
+                    **values,
+                }
+            },
+            **marked,
+        }
+
+    sender = stix2.v21.Identity(name=sender_name, identity_class="organization", **tipline())
     ref = report_ref(share_id)
     objects: list[Any] = [sender]
 
-    def note(text: str, role: str, **extra: Any) -> Any:
+    def note(text: str, role: str, abstract: str | None = None, **extra: Any) -> Any:
         made = stix2.v21.Note(
             content=text or EMPTY,
             object_refs=[ref],
             created_by_ref=sender.id,
-            allow_custom=True,
-            x_tipline_role=role,
-            **extra,
+            **({"abstract": abstract} if abstract else {}),
+            **tipline(role=role, **extra),
         )
         objects.append(made)
         return made
@@ -110,7 +240,7 @@ def share_bundle(share_id: str, sender_name: str, content: ShareContent) -> dict
             ),
             "answers",
             abstract="answers",
-            x_tipline_answers=[
+            answers=[
                 {"key": a.key, "question": a.question, "answer": a.answer} for a in content.answers
             ],
         )
@@ -118,8 +248,8 @@ def share_bundle(share_id: str, sender_name: str, content: ShareContent) -> dict
         note(
             message.text,
             "message",
-            x_tipline_sent_at=_stix_time(message.sent_at),
-            x_tipline_author=message.author,
+            sent_at=_stix_time(message.sent_at),
+            author=message.author,
         )
         for message in content.messages
     ]
@@ -128,16 +258,14 @@ def share_bundle(share_id: str, sender_name: str, content: ShareContent) -> dict
         artifact = stix2.v21.Artifact(
             payload_bin=base64.b64encode(shared.content).decode("ascii"),
             mime_type=shared.media_type,
+            **tipline(),
         )
-        extra = {}
-        if shared.message is not None:
-            extra["x_tipline_message_ref"] = message_notes[shared.message].id
+        message_ref = message_notes[shared.message].id if shared.message is not None else None
         file_object = stix2.v21.File(
             name=shared.name,
             hashes={"SHA-256": hashlib.sha256(shared.content).hexdigest()},
             content_ref=artifact.id,
-            allow_custom=True,
-            **extra,
+            **tipline(message_ref=message_ref),
         )
         if artifact.id not in artifacts:  # the same bytes twice: one artifact
             artifacts.add(artifact.id)
@@ -151,25 +279,84 @@ def share_bundle(share_id: str, sender_name: str, content: ShareContent) -> dict
         report_types=["threat-report"],
         created_by_ref=sender.id,
         object_refs=[o.id for o in objects],
-        allow_custom=True,
-        x_tipline_category=content.category,
-        x_tipline_language=content.language,
+        **tipline(category=content.category, language=content.language),
     )
-    bundle = stix2.v21.Bundle(objects=[report, *objects], allow_custom=True)
+    bundle = stix2.v21.Bundle(objects=[report, *objects, *definitions(handling.tlp)])
     return dict(_plain(bundle))
+
+
+def definitions(tlp: str) -> list[Any]:
+    """What a reader needs to understand the markings: the TLP 2.0 marking-definition, and
+    Tipline's extension-definition with the identity that defined it."""
+    project = stix2.v21.Identity(
+        id=_PROJECT,
+        name="Tipline",
+        description="The Tipline project, which defines Tipline's STIX extension.",
+        identity_class="organization",
+        created=_DEFINED,
+        modified=_DEFINED,
+    )
+    extension = stix2.v21.ExtensionDefinition(
+        id=EXTENSION,
+        created_by_ref=_PROJECT,
+        created=_DEFINED,
+        modified=_DEFINED,
+        name="Tipline sharing",
+        description=(
+            "Handling code (H0-H3 and its condition), grading (source A/B/C/X, information "
+            "1/2/3/X), who passed it on, and Tipline's own properties of a shared report."
+        ),
+        schema=SCHEMA_NOTE,
+        version="1.0.0",
+        extension_types=["property-extension"],
+    )
+    marking = stix2.v21.MarkingDefinition(
+        id=TLP_IDS[tlp],
+        created="2022-10-01T00:00:00.000Z",
+        name=f"TLP:{tlp.upper()}",
+        extensions={_TLP_EXTENSION: {"extension_type": "property-extension", "tlp_2_0": tlp}},
+    )
+    return [marking, extension, project]
+
+
+SCHEMA_NOTE = "The JSON schema is in Tipline's docs/sharing.md, 'Tipline's STIX extension'."
+
+
+def _handling_properties(handling: Handling) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "handling_code": handling.code,
+        "source_reliability": handling.source,
+        "information_credibility": handling.information,
+    }
+    if handling.condition:
+        properties["handling_condition"] = handling.condition
+    if handling.chain:
+        properties["chain"] = list(handling.chain)
+    return properties
+
+
+def revoked_bundle(bundle: dict[str, Any]) -> dict[str, Any]:
+    """A withdrawal for a partner that keeps STIX objects (TAXII): a new version of the
+    report and of each note, `revoked: true`, `modified` later than the one sent, with the
+    same markings and extension (docs/sharing.md, "Withdraw")."""
+    objects = _parse(bundle)
+    revoked = [o.revoke() for o in objects if o.type in ("report", "note")]
+    markings = [o for o in objects if o.type == "marking-definition"]
+    return dict(_plain(stix2.v21.Bundle(objects=[*revoked, *markings])))
 
 
 def back_bundle(share_id: str, content: BackContent) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     if content.outcome_kind:
-        extra["x_tipline_outcome"] = {"kind": content.outcome_kind, "count": content.outcome_count}
-    note = stix2.v21.Note(
-        content=content.text or "-",
-        object_refs=[report_ref(share_id)],
-        allow_custom=True,
-        **extra,
-    )
-    return dict(_plain(stix2.v21.Bundle(objects=[note], allow_custom=True)))
+        extra["extensions"] = {
+            EXTENSION: {
+                "extension_type": "property-extension",
+                "outcome": {"kind": content.outcome_kind, "count": content.outcome_count},
+            }
+        }
+    # One note and nothing else: a partner on the previous version reads it too.
+    note = stix2.v21.Note(content=content.text or "-", object_refs=[report_ref(share_id)], **extra)
+    return dict(_plain(stix2.v21.Bundle(objects=[note])))
 
 
 def read_share(bundle: Any, share_id: str, *, max_file_bytes: int) -> ShareContent:
@@ -179,8 +366,8 @@ def read_share(bundle: Any, share_id: str, *, max_file_bytes: int) -> ShareConte
     if len(reports) != 1 or reports[0].id != report_ref(share_id):
         raise MalformedContent("a share holds exactly one report, named by the package id")
     report = reports[0]
-    category = str(report.get("x_tipline_category", "other"))
-    language = str(report.get("x_tipline_language", "en"))
+    category = str(_own(report, "category") or "other")
+    language = str(_own(report, "language") or "en")
     if not _CATEGORY.match(category):
         category = "other"
     if not _LANGUAGE.match(language):
@@ -191,16 +378,16 @@ def read_share(bundle: Any, share_id: str, *, max_file_bytes: int) -> ShareConte
         if obj.type != "note":
             continue
         text = _checked_text(obj.content)
-        role = obj.get("x_tipline_role")
+        role = _own(obj, "role")
         if role == "cover":
             cover = text
         elif role == "answers":
-            answers.extend(_answers(obj.get("x_tipline_answers")))
+            answers.extend(_answers(_own(obj, "answers")))
         else:
             # "message"; and, read the same way, notes of an older Tipline ("report") or of
             # another system: the sending desk's, written when the note was.
-            author = obj.get("x_tipline_author") if role == "message" else "desk"
-            declared = obj.get("x_tipline_sent_at")
+            author = _own(obj, "author") if role == "message" else "desk"
+            declared = _own(obj, "sent_at")
             sent_at = obj.created if declared is None else parse_time(declared)
             if author not in AUTHORS or not isinstance(sent_at, datetime):
                 raise MalformedContent("a message names who wrote it and when")
@@ -228,7 +415,44 @@ def read_share(bundle: Any, share_id: str, *, max_file_bytes: int) -> ShareConte
         answers=answers,
         messages=messages,
         files=files,
+        handling=_handling(report),
     )
+
+
+def _own(obj: Any, name: str) -> Any:
+    """One of Tipline's properties: in Tipline's extension, or (an older Tipline's bundle)
+    as the custom property `x_tipline_<name>`."""
+    extension = (obj.get("extensions") or {}).get(EXTENSION)
+    if isinstance(extension, dict) and name in extension:
+        return extension[name]
+    return obj.get(f"x_tipline_{name}")
+
+
+def _handling(report: Any) -> Handling | None:
+    """The share's handling, from the report's TLP marking and Tipline's extension; None for
+    a bundle with neither (an older Tipline's, or another system's without a TLP 2.0 level).
+    A TLP level without Tipline's handling is taken with the defaults for the rest."""
+    levels = {_TLP_BY_ID[m] for m in report.get("object_marking_refs", []) if m in _TLP_BY_ID}
+    if len(levels) > 1:
+        raise MalformedContent("a share has one TLP level")
+    code = _own(report, "handling_code")
+    if not levels:
+        if code is not None:
+            raise MalformedContent("a handling code without a TLP level")
+        return None
+    chain = _own(report, "chain") or []
+    if not isinstance(chain, list):
+        raise MalformedContent("chain is a list of names")
+    handling = Handling(
+        tlp=levels.pop(),
+        code=code if code is not None else "H0",
+        condition=_own(report, "handling_condition") or "",
+        source=_own(report, "source_reliability") or "X",
+        information=_own(report, "information_credibility") or "X",
+        chain=tuple(chain),
+    )
+    handling.check()
+    return handling
 
 
 def _answers(value: Any) -> list[SharedAnswer]:
@@ -271,7 +495,7 @@ def _file(obj: Any, by_id: dict[str, Any], message_index: dict[str, int], limit:
     declared = (obj.get("hashes") or {}).get("SHA-256")
     if declared is not None and str(declared).lower() != hashlib.sha256(data).hexdigest():
         raise MalformedContent("a file's SHA-256 is not that of its bytes")
-    message_ref = obj.get("x_tipline_message_ref")
+    message_ref = _own(obj, "message_ref")
     if message_ref is not None and message_ref not in message_index:
         raise MalformedContent("a file names a message that is not in the share")
     return SharedFile(
@@ -289,7 +513,7 @@ def read_back(bundle: Any, share_id: str, *, outcome_kinds: set[str]) -> BackCon
     note = objects[0]
     if report_ref(share_id) not in note.object_refs:
         raise MalformedContent("the note does not name the shared report")
-    outcome = note.get("x_tipline_outcome")
+    outcome = _own(note, "outcome")
     if outcome is None:
         return BackContent(text=_checked_text(note.content))
     if not isinstance(outcome, dict) or outcome.get("kind") not in outcome_kinds:

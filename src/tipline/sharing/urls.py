@@ -7,6 +7,7 @@ app_name = "sharing"
 urlpatterns = [
     path("partners/", partner_pages.partners, name="partners"),
     path("partners/add/", partner_pages.add_partner, name="add_partner"),
+    path("partners/add-system/", partner_pages.add_system_partner, name="add_system_partner"),
     path("partners/card.json", partner_pages.card_file, name="card_file"),
     path(
         "partners/<int:partner_id>/<slug:state>/",

@@ -37,6 +37,16 @@ def share(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     opened = _open(request, report, user)
     if opened is None:
         raise PermissionDenied
+    received = selectors.received_share_of(report.id)
+    kept = selectors.kept_handling(received) if received else None
+    if kept is not None and not kept.may_pass_on:
+        # Its sender's markings keep it here: no form, nothing to send.
+        return render(
+            request,
+            "sharing/share.html",
+            {"report": report, "desk": report.desk, "kept": kept, "refused": True},
+            status=403,
+        )
     offer = drafts.offer(opened, getattr(request, "LANGUAGE_CODE", "en"))
     form = ShareForm(
         drafts.targets(report.desk),
@@ -44,6 +54,7 @@ def share(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
         offer.files,
         request.POST if request.method == "POST" else None,
         initial={"description": offer.description},
+        kept_handling=kept,
     )
     if request.method == "POST" and form.is_valid():
         partner, desk_slug_to = drafts.destination(form.cleaned_data["target"])
@@ -59,7 +70,7 @@ def share(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     return render(
         request,
         "sharing/share.html",
-        {"report": report, "desk": report.desk, "form": form},
+        {"report": report, "desk": report.desk, "form": form, "kept": kept},
         status=400 if form.errors else 200,
     )
 
@@ -94,7 +105,7 @@ def write_back(request: HttpRequest, desk_slug: str, number: int) -> HttpRespons
 def decide(request: HttpRequest, share_id: UUID, decision: str) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
     found = Share.objects.select_related("report__desk").filter(pk=share_id).first()
-    if found is None or decision not in {"approve", "decline"}:
+    if found is None or decision not in {"approve", "decline", "cancel", "withdraw"}:
         raise Http404("no such share")
     # The approver must be able to read what leaves: a recipient of the report.
     report = access_report(user, found.report.desk.slug, found.report.number)
@@ -103,6 +114,10 @@ def decide(request: HttpRequest, share_id: UUID, decision: str) -> HttpResponse:
     try:
         if decision == "approve":
             actions.approve_share(found, user=user)
+        elif decision == "cancel":
+            actions.cancel_share(found, user=user)
+        elif decision == "withdraw":
+            actions.withdraw_share(found, user=user)
         else:
             actions.decline_share(found, user=user)
     except ValidationError as error:
@@ -124,7 +139,9 @@ def case_context(request: HttpRequest, report: Any) -> dict[str, Any]:
         cover, back = selectors.received_view(opened, received)
         context.update(received=received, cover_note=cover, back_messages=back)
     context["shares"] = selectors.shares_of(opened)
-    context["can_share"] = received is None
+    kept = selectors.kept_handling(received) if received else None
+    # A report shared with us goes on only when its sender's markings let it.
+    context["can_share"] = kept is None or kept.may_pass_on
     context["back_form"] = BackForm()
     context["can_approve"] = user.role in actions.APPROVERS
     return context

@@ -86,7 +86,9 @@ from .installation import (
     seal_to_share,
     sign_answer,
     unlock_installation_identity,
+    unwrap_partner_credential,
     verify_answer,
+    wrap_partner_credential,
 )
 from .passphrase import (
     check_backup_passphrase,
@@ -230,8 +232,10 @@ __all__ = [
     "unlock_with_password",
     "unlock_with_recovery_code",
     "unwrap_installation_secret",
+    "unwrap_partner_credential",
     "verify_answer",
     "wrap_installation_secret",
+    "wrap_partner_credential",
     "wrap_report_key_for_reporter",
     "wrap_with_password",
 ]

@@ -244,6 +244,31 @@ def open_share_text(
         raise DecryptionError("back-channel text could not be opened") from error
 
 
+def wrap_partner_credential(secret: bytes, credential: str, *, partner: str) -> bytes:
+    """A partner system's password, bearer token or API key, wrapped under the installation
+    secret like the identity's private keys: a seized database alone reads none of them.
+    `partner` (its stable id) binds the wrapping to that partner's row."""
+    return aead_encrypt(
+        _credential_key(secret), credential.encode("utf-8"), context=_credential_context(partner)
+    )
+
+
+def unwrap_partner_credential(secret: bytes, wrapped: bytes, *, partner: str) -> str:
+    """The credential, or `DecryptionError` (wrong secret, swapped or altered row)."""
+    raw = aead_decrypt(_credential_key(secret), wrapped, context=_credential_context(partner))
+    return raw.decode("utf-8")
+
+
+def _credential_key(secret: bytes) -> bytes:
+    if len(secret) != SECRET_SIZE:
+        raise DecryptionError("the installation secret has 32 bytes")
+    return derive_subkey(secret, "partner-credential")
+
+
+def _credential_context(partner: str) -> str:
+    return f"partner-credential/{partner}"
+
+
 def encode_key(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from tipline.sharing import selectors
+from tipline.sharing import marking, selectors, stix
 
 register = template.Library()
 
@@ -27,3 +27,21 @@ def passed_on_by(origin: selectors.SharedOrigin | None, message_id: Any) -> str:
     """ "reporter" or "desk" when the message came with the share (written there by its
     reporter or its desk), else "": `{{ origin|passed_on_by:message.message_id }}`."""
     return origin.author_of(message_id) if isinstance(origin, selectors.SharedOrigin) else ""
+
+
+@register.filter
+def handling(value: Any) -> stix.Handling | None:
+    """A share's markings as kept (`ReceivedShare.handling`, `Share.handling`) for
+    "sharing/handling.html"; None when it came unmarked or they do not read."""
+    if isinstance(value, stix.Handling):
+        return value
+    try:
+        return stix.Handling.from_json(value)
+    except stix.MalformedContent:
+        return None
+
+
+@register.filter
+def described(value: stix.Handling | None) -> list[str]:
+    """The markings in words, one line each: `{{ handling|described }}`."""
+    return marking.describe(value) if value is not None else []

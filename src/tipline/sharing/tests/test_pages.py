@@ -20,6 +20,14 @@ from tipline.testing.translations import catalogue_problems, untranslated_string
 
 pytestmark = pytest.mark.django_db
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "sharing"
+# What the form's selects hold when an analyst leaves them as they are.
+DEFAULT_MARKINGS = {
+    "tlp": "amber",
+    "handling_code": "H0",
+    "handling_condition": "",
+    "source_reliability": "X",
+    "information_credibility": "X",
+}
 
 
 @pytest.fixture
@@ -143,6 +151,11 @@ def test_an_analyst_shares_from_the_case_and_the_other_desk_sees_shared_by(
             f"text_message-{message.id}": "Ask for [name]",
             "files": [str(attachment.id)],
             "cover_note": "Tonight",
+            "tlp": "amber+strict",
+            "handling_code": "H3",
+            "handling_condition": "Not in court before the trial of the first arrested",
+            "source_reliability": "B",
+            "information_credibility": "2",
         },
     )
     assert sent.status_code == 302, sent.content.decode()[:2000]
@@ -158,6 +171,26 @@ def test_an_analyst_shares_from_the_case_and_the_other_desk_sees_shared_by(
     assert "Reporter, passed on by <bdi>Narcotics desk</bdi>" in shown
     assert "Ask for [name]" in shown and "Karim" not in shown
     assert ReceivedShare.objects.get().opened_at is not None
+    # Its markings are shown where it is shown, and enforced: AMBER+STRICT stays here.
+    assert "TLP:AMBER+STRICT · H3 · B2" in shown and "Not in court before the trial" in shown
+    assert "May not be passed on to another partner or desk." in shown
+    assert "/staff/sharing/desk/customs/report/1/share/" not in shown
+    inbox = receiver.get("/staff/desk/customs/").content.decode()
+    assert "TLP:AMBER+STRICT · H3 · B2" in inbox
+    export = receiver.get("/staff/desk/customs/report/1/export/")
+    summary = (
+        __import__("zipfile")
+        .ZipFile(__import__("io").BytesIO(b"".join(export.streaming_content)))
+        .read("summary.txt")
+    )
+    assert "Handling: TLP:AMBER+STRICT · H3 · B2 (may not be passed on)" in summary.decode()
+    refused = receiver.get("/staff/sharing/desk/customs/report/1/share/")
+    assert refused.status_code == 403 and "may not be passed on" in refused.content.decode()
+    passing_on = receiver.post(
+        "/staff/sharing/desk/customs/report/1/share/",
+        {"target": "local:narcotics", "description": "x", **DEFAULT_MARKINGS},
+    )
+    assert passing_on.status_code == 403 and Share.objects.count() == 1
     answer = receiver.post(
         "/staff/sharing/desk/customs/report/1/back/",
         {"text": "", "outcome_kind": "seizure", "outcome_count": "2"},
@@ -171,7 +204,16 @@ def test_an_analyst_shares_from_the_case_and_the_other_desk_sees_shared_by(
 def test_bad_share_forms_get_a_clear_answer(desks: TwoDesks) -> None:
     report_in(desks.sender, description="x")
     client = signed_in(desks.sender.analyst, desks.sender.device)
-    for data in [{"target": "9999:nowhere"}, {"target": "local:narcotics"}, {}]:
+    fine = {"target": "local:customs", **DEFAULT_MARKINGS}
+    for data in [
+        {"target": "9999:nowhere"},
+        {"target": "local:narcotics"},
+        {},
+        {**fine, "tlp": "purple"},
+        {**fine, "source_reliability": "Z"},
+        {**fine, "handling_code": "H3", "handling_condition": "  "},  # H3 needs its condition
+        {**fine, "handling_code": "H3", "handling_condition": "x" * 1001},
+    ]:
         response = client.post("/staff/sharing/desk/narcotics/report/1/share/", data)
         assert response.status_code == 400
     assert not Share.objects.exists()
@@ -186,7 +228,7 @@ def test_a_supervisor_approves_on_the_case_page(desks: TwoDesks) -> None:
     client = signed_in(desks.sender.analyst, desks.sender.device)
     client.post(
         "/staff/sharing/desk/narcotics/report/1/share/",
-        {"target": "local:customs", "description": "four eyes"},
+        {"target": "local:customs", "description": "four eyes", **DEFAULT_MARKINGS},
     )
     share = Share.objects.get()
     assert share.state == ShareState.AWAITING_APPROVAL

@@ -121,6 +121,8 @@ def test_the_arrival_e_mail_names_who_shared_it_and_nothing_of_the_content(
     (email,) = smtp.wait_for(1)
     text = email.get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert "shared by Border Agency arrived at Customs desk" in text
+    # Its handling says how it may be used, as the inbox and case page do.
+    assert "Handling: TLP:AMBER · H0 · XX" in text
     assert email["Subject"] == "[Tipline] Shared report at Customs desk"
     for secret in ("Truck with false floor", "From the border post", "route: A4", "note.txt"):
         assert secret not in text and secret not in email["Subject"]
