@@ -96,13 +96,30 @@ def test_only_pages_are_compressed_on_the_fly(content_type: str) -> None:
     assert response.content == body
 
 
-def test_static_files_are_collected_again_only_when_a_source_changed(
-    settings: object, tmp_path: Path
-) -> None:
-    """`tipline serve` collects at each start, but compresses only after an install or an
+def test_serve_does_not_collect_again_what_it_collected() -> None:
+    """`tipline serve` checks at each start, but compresses only after an install or an
     upgrade changed a file: here the sources are as the session collected them."""
-    from django.conf import settings as live_settings
+    from django.conf import settings
 
-    assert (Path(live_settings.STATIC_ROOT) / ".sources-digest").read_text() == sources_digest()
+    assert (Path(settings.STATIC_ROOT) / ".sources-digest").read_text() == sources_digest()
     assert collect_static_files() is False
-    assert "CompressedManifest" in settings.STORAGES["staticfiles"]["BACKEND"]  # type: ignore[attr-defined]
+    assert "CompressedManifest" in settings.STORAGES["staticfiles"]["BACKEND"]
+
+
+@pytest.mark.slow
+def test_an_upgrade_collects_again_once(settings: object, tmp_path: Path) -> None:
+    """Files collected from other sources (an older release) are replaced on the next start,
+    once; the announcement comes before the work."""
+    root = tmp_path / "static"
+    root.mkdir()
+    (root / ".sources-digest").write_text("an older release")
+    (root / "left-over.css").write_text("body {}")
+    settings.STATIC_ROOT = root  # type: ignore[attr-defined]
+    said: list[str] = []
+    assert collect_static_files(announce=lambda: said.append("collecting")) is True
+    assert said == ["collecting"]
+    assert not (root / "left-over.css").exists()
+    assert list((root / "web").glob("site.*.css.br")) and list((root / "web").glob("site.*.css.gz"))
+    assert (root / ".sources-digest").read_text() == sources_digest()
+    assert collect_static_files(announce=lambda: said.append("again")) is False
+    assert said == ["collecting"]
