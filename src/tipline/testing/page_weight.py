@@ -132,7 +132,11 @@ class Installation:
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(folder / "server.log", "w")  # noqa: SIM115 - closed in stop()
         self._server = ServerProcess(self.env, self.port, self._log)
-        self._server.wait_until_ready(seconds=120)
+        try:
+            self._server.wait_until_ready(seconds=120)
+        except (RuntimeError, TimeoutError):
+            self.stop()
+            raise
 
     def run(self, *arguments: str) -> str:
         done = subprocess.run(
@@ -210,7 +214,7 @@ class Recording:
         """Until the page has asked for everything it needs and has it. Fonts are asked for
         as the page is laid out and painted: paint it (a screenshot), then wait."""
         self.page.screenshot()
-        for _ in range(400):
+        for _ in range(2400):  # a bound for a stuck request, not a measure of speed
             if len(self._finished) >= len(self._started):
                 return
             self.page.wait_for_timeout(25)
