@@ -15,7 +15,7 @@ DEMO_PORT ?= 8001
 
 .PHONY: run demo test lint format bench bench-vault bench-inbox bench-inbox-postgres bench-submit \
 	bench-submit-postgres bench-submit-cores bench-stats bench-stats-postgres bench-sharing bench-cleaning \
-	bench-database bench-database-postgres fuzz clean
+	bench-database bench-database-postgres bench-page-weight fonts fuzz clean
 
 $(BIN)/python:
 	@echo "== Creating the virtual environment in $(VENV) (first run only)"
@@ -150,6 +150,16 @@ bench-database: $(VENV)/.installed-run
 
 bench-database-postgres: $(VENV)/.installed-run
 	$(call on_throwaway_postgres,bench/database.py)
+
+# What a reporter's phone downloads: every reporter page in every reporter language, from
+# Debian's Chromium (JavaScript off, 360 px), cold and warm, bytes on the wire.
+bench-page-weight: $(VENV)/.installed-test $(VENV)/.system-packages
+	$(BIN)/python bench/page_weight.py
+
+# The Urdu web fonts (WOFF2 subsets) from Debian's Noto Nastaliq Urdu; the same bytes every
+# time, which the suite checks (web/tests/test_fonts.py).
+fonts: $(VENV)/.installed-test $(VENV)/.system-packages
+	$(BIN)/python tools/make_fonts.py
 
 bench-sharing: $(VENV)/.installed-test
 	$(BIN)/python bench/sharing.py --photo

@@ -1,8 +1,12 @@
-"""Overrides of pytest-playwright's fixtures (a conftest wins over a plugin's fixtures)."""
+"""Overrides of pytest-playwright's and pytest-django's fixtures (a conftest wins over a
+plugin's fixtures)."""
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
 from tipline.testing.fixtures import CHROMIUM, CHROMIUM_ARGS
 
@@ -23,3 +27,24 @@ def browser_context_args(browser_context_args: dict) -> dict:
         "java_script_enabled": False,
         "viewport": {"width": 360, "height": 740},
     }
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """pytest-django's live server, its static files served as in production: by WhiteNoise,
+    from the collected files (hashed names, compressed). Django's own static handler, which
+    pytest-django puts in front, knows only the sources' names."""
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    server.thread.static_handler = _the_application_itself
+    server.start()
+    yield server
+    server.stop()
+
+
+def _the_application_itself(application: object) -> object:
+    return application

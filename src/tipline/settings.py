@@ -11,6 +11,7 @@
 | TIPLINE_WEB_WORKERS       | 1                               |
 | TIPLINE_WEB_THREADS       | 64                              |
 | TIPLINE_DERIVATION_PROCESSES | one per core (0: in threads) |
+| TIPLINE_STATIC_ROOT       | static/ in the data folder      |
 """
 
 import os
@@ -113,6 +114,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tipline.web.middleware.forget_client_identity",
+    "tipline.web.middleware.CompressPages",  # outside everything that writes a page
     "tipline.throttling.gate.AdmissionControl",
     "django.middleware.security.SecurityMiddleware",
     "tipline.web.middleware.content_security_policy",
@@ -257,9 +259,16 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
-WHITENOISE_USE_FINDERS = True  # the embedded mode serves app static files without collectstatic
+# Collected by `tipline serve` when the sources changed (tipline.web.static_files): names
+# with a hash of their content, cached for a year (immutable); stylesheets and scripts also
+# gzipped and brotli-compressed. Only DEBUG serves the sources themselves, as they change.
+STATIC_ROOT = Path(env.text("TIPLINE_STATIC_ROOT", "") or DATA_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    **global_settings.STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 

@@ -33,6 +33,15 @@ def fast_vault() -> Iterator[None]:
     params.RECEIPT_COST = PRODUCTION_RECEIPT_COST
 
 
+@pytest.fixture(autouse=True, scope="session")
+def collected_static_files() -> None:
+    """Pages name their static files by the hashed names of the collected manifest, as in
+    production: collect once (again only when a source changed)."""
+    from tipline.web.static_files import collect_static_files
+
+    collect_static_files()
+
+
 @pytest.fixture
 def real_receipt_cost() -> Iterator[None]:
     params.RECEIPT_COST = PRODUCTION_RECEIPT_COST

@@ -13,6 +13,7 @@ from tipline.intake import receipts
 from tipline.processes import end_with_parent
 from tipline.triage import language
 from tipline.web.server import TiplineServer, gunicorn_options
+from tipline.web.static_files import collect_static_files
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,10 @@ class Command(BaseCommand):
             schedule = subprocess.Popen(  # noqa: S603 - our own command, fixed
                 own_command, preexec_fn=_end_with_parent
             )
+        # Before the application loads: WhiteNoise lists the collected files when it starts.
+        collect_static_files(
+            announce=lambda: self._say("Collecting static files (after an install or upgrade)")
+        )
         application = get_wsgi_application()
         language.load()  # before the workers fork: they share it, no submission waits for it
         derivations = _start_derivations()  # before the workers fork: they inherit it
