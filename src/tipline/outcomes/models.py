@@ -110,6 +110,16 @@ class Outcome(models.Model):
             # Statistics: current outcomes of a desk by kind and date.
             models.Index(fields=["desk", "current", "kind", "occurred_on"], name="outcome_stats"),
         ]
+        constraints = [
+            # A case counts as cleared once: the database refuses a second current "cleared"
+            # of the same report, whatever path the write came by (actions check it first
+            # to give a clear message).
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=Q(kind="cleared", current=True, withdrawn=False),
+                name="outcome_cleared_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.report_id}"

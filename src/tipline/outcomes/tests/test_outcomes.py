@@ -134,8 +134,7 @@ def test_a_withdrawn_entry_stays_in_the_history_and_counts_for_nothing(
     )
     client = analyst_client(setup)
     response = client.post(
-        f"/staff/outcomes/desk/narcotics/report/{report.number}/correct/{first.pk}/",
-        {"withdraw": "1"},
+        f"/staff/outcomes/desk/narcotics/report/{report.number}/withdraw/{first.pk}/"
     )
     assert response.status_code == 302
     assert Outcome.objects.count() == 2
