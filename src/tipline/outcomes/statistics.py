@@ -7,7 +7,6 @@ Python loops are over desks and over the grouped results.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -277,7 +276,8 @@ def deadline_compliance(desks: list[Desk], period: Period) -> dict[str, int]:
     """Acknowledged and fed back within each desk's limits, over the reports of the period
     whose deadline has come (one aggregate per desk: each has its own limits)."""
     now = timezone.now()
-    totals: dict[str, int] = defaultdict(int)
+    # Every figure is there, zero too: a viewer whose desks do not count sees zeros.
+    totals = dict.fromkeys(("ack_due", "ack_on_time", "feedback_due", "feedback_on_time"), 0)
     for desk in desks:
         ack = datetime.timedelta(days=desk.acknowledge_within_days)
         feedback = datetime.timedelta(days=desk.feedback_within_days)

@@ -253,7 +253,7 @@ def _dashboard(request: HttpRequest, desks: list[Desk], desk: Desk | None) -> Ht
         return render(
             request,
             "outcomes/dashboard.html",
-            {"form": form, "desk": desk, "sections": []},
+            {"form": form, "desk": desk, "desks": desks_of(request.user), "sections": []},  # type: ignore[arg-type]
             status=400,
         )
     period = form.period()
@@ -265,7 +265,9 @@ def _dashboard(request: HttpRequest, desks: list[Desk], desk: Desk | None) -> Ht
         {
             "form": form,
             "desk": desk,
-            "desks": desks,
+            # The links: every desk of the viewer's, a training desk too (its own page
+            # shows its figures; it counts in no overall figure).
+            "desks": desks_of(request.user),  # type: ignore[arg-type]
             "period": period,
             "query": f"start={period.start.isoformat()}&end={period.end.isoformat()}",
             "sections": dashboard.dashboard_sections(desks, period, get_language()),
@@ -370,15 +372,21 @@ def _rewards_page(
 def _csv(table: dashboard.Table, name: str) -> HttpResponse:
     out = StringIO()
     writer = csv.writer(out)
-    writer.writerow(["", *table.columns])
+    writer.writerow([_safe_cell(str(column)) for column in ["", *table.columns]])
     for label, values in zip(table.rows, table.values, strict=True):
-        writer.writerow([_safe_cell(label), *values])
+        writer.writerow([_safe_cell(str(label)), *values])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
+# What a spreadsheet may read as the start of a formula (OWASP "CSV injection"): a tab or
+# a carriage return before "=" is skipped by some, so they are neutralised too.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe_cell(text: str) -> str:
-    """No formula injection when the CSV is opened in a spreadsheet."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    """A text cell (labels and headers: category names come from administrators) that no
+    spreadsheet runs as a formula. Numbers are written as numbers and need nothing."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
