@@ -15,7 +15,7 @@ from django.db.models import Count, DateField, F, FloatField, Func, Q, QuerySet,
 from django.utils import timezone
 
 from tipline.desks.models import Desk
-from tipline.intake.models import Report, Status
+from tipline.intake.models import CloseReason, Report, Status
 
 from .models import Outcome, OutcomeKind, Reward, RewardState, SeizureKind
 
@@ -347,9 +347,16 @@ def weekly_growth(
 
 def monthly_public_counts(desk: Desk, period: Period) -> dict[str, dict[tuple[str, str], int]]:
     """Exact counts per (month, category slug) for the public page, before suppression:
-    reports received, cases cleared, seizures, rewards paid."""
+    reports received, cases cleared, seizures, rewards paid.
+
+    "Received" leaves out reports staff closed as duplicates or as unfounded (without
+    substance, spam): whoever files reports to move a public figure only moves it until
+    triage closes them, and months are published after triage had time (`publication`)."""
     received = (
         reports_in([desk], period)
+        .exclude(
+            status=Status.CLOSED, close_reason__in=[CloseReason.DUPLICATE, CloseReason.UNFOUNDED]
+        )
         .annotate(month=MonthStart("received_at"))
         .values("month", "category__slug")
         .annotate(n=Count("id"))
