@@ -17,7 +17,7 @@ from django.utils import timezone
 from tipline.desks.models import Desk
 from tipline.intake.models import CloseReason, Report, Status
 
-from .models import Outcome, OutcomeKind, Reward, RewardState, SeizureKind
+from .models import Outcome, OutcomeKind, Reward, RewardState, SeizureKind, Unit
 
 
 class WeekStart(Func):
@@ -122,11 +122,13 @@ class OutcomeTotals:
     charges: int
     cleared: int
     seizures: int
-    firearms: Decimal
+    firearms: Decimal  # pieces
+    ammunition: Decimal  # rounds
     through_partner: int
     seizures_by_kind: dict[str, int]
     drugs: list[tuple[str, str, Decimal]]  # substance, unit, quantity
     assets: list[tuple[str, Decimal]]  # currency, value
+    seizure_values: list[tuple[str, Decimal]]  # currency, value of what was seized
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,14 @@ def outcome_totals(outcomes: QuerySet[Outcome]) -> OutcomeTotals:
         .order_by()
         .values_list("seizure_kind", "n")
     )
-    firearms = seizures.filter(seizure_kind=SeizureKind.FIREARMS).aggregate(q=Sum("quantity"))["q"]
+    # Pieces only, rounds only: the form refuses other units for these kinds, and a row
+    # entered otherwise before that rule is left out rather than added to the wrong unit.
+    firearms = seizures.filter(seizure_kind=SeizureKind.FIREARMS, unit=Unit.PIECES).aggregate(
+        q=Sum("quantity")
+    )["q"]
+    ammunition = seizures.filter(seizure_kind=SeizureKind.AMMUNITION, unit=Unit.ROUNDS).aggregate(
+        q=Sum("quantity")
+    )["q"]
     drugs = [
         (row["substance"], row["unit"], row["q"])
         for row in seizures.filter(seizure_kind=SeizureKind.DRUGS)
@@ -223,16 +232,25 @@ def outcome_totals(outcomes: QuerySet[Outcome]) -> OutcomeTotals:
         .annotate(v=Sum("value"))
         .order_by("currency")
     ]
+    seizure_values = [
+        (row["currency"], row["v"])
+        for row in seizures.filter(value__isnull=False)
+        .values("currency")
+        .annotate(v=Sum("value"))
+        .order_by("currency")
+    ]
     return OutcomeTotals(
         arrests=by_kind.get(OutcomeKind.ARRESTS) or 0,
         charges=by_kind.get(OutcomeKind.CHARGES) or 0,
         cleared=counts.get(OutcomeKind.CLEARED, 0),
         seizures=counts.get(OutcomeKind.SEIZURE, 0),
         firearms=firearms or Decimal(0),
+        ammunition=ammunition or Decimal(0),
         through_partner=outcomes.filter(through_partner=True).count(),
         seizures_by_kind=by_seizure,
         drugs=drugs,
         assets=assets,
+        seizure_values=seizure_values,
     )
 
 

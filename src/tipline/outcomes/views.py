@@ -227,7 +227,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 @allowed_methods("GET")
 def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
     found = _access_campaign(request.user, campaign_id)  # type: ignore[arg-type]
-    figures = dashboard.campaign_figures(found)
+    figures = dashboard.campaign_figures(found, get_language())
     return render(request, "outcomes/campaign.html", {"campaign": found, "figures": figures})
 
 

@@ -117,7 +117,7 @@ def test_dashboard_figures_equal_the_rows_made(made: dict) -> None:
     assert int(outcomes["arrests"][0]) == made["arrests"] == 10
     assert int(outcomes["cases cleared"][0]) == made["cleared"]
     assert int(outcomes["seizures"][0]) == made["seizures"]
-    assert Decimal(outcomes["firearms seized"][0]) == made["firearms"]
+    assert Decimal(outcomes["firearms seized (pieces)"][0]) == made["firearms"]
     assert int(outcomes["outcomes through partner"][0]) == 1
     drugs = table(client, "/staff/outcomes/desk/narcotics/csv/drugs/")
     assert Decimal(drugs["Heroin (kg)"][0]) == made["heroin"]
