@@ -275,10 +275,7 @@ def _weekly(
     svg = bar_chart(
         slug,
         title,
-        _(
-            "Stacked areas, one point per week from %(first)s to %(last)s; "
-            "the table below has the numbers."
-        )
+        _("Stacked bars, one per week from %(first)s to %(last)s; the table below has the numbers.")
         % {"first": labels[0] if labels else "", "last": labels[-1] if labels else ""},
         labels,
         [(name, [row[i] for row in table.values]) for i, (name, _key) in enumerate(series)],
