@@ -140,3 +140,27 @@ def test_an_outcome_dated_outside_the_reports_life_is_refused(
             OutcomeFacts("arrests", TODAY + datetime.timedelta(days=days), count=1),
             acting_user=setup.analyst,
         )
+
+
+@pytest.mark.parametrize("language", ["ur", "zh-hans"])
+def test_a_refused_second_clearance_speaks_the_staff_members_language(
+    setup: DeskWithRecipient, language: str
+) -> None:
+    from django.utils import translation
+
+    from tipline.accounts.actions import set_language
+
+    report, _receipt = report_in(setup)
+    actions.record_outcome(report, OutcomeFacts("cleared", TODAY), acting_user=setup.analyst)
+    set_language(setup.analyst, language, acting_user=None)
+    response = analyst_client(setup).post(
+        f"/staff/outcomes/desk/narcotics/report/{report.number}/record/",
+        {"kind": "cleared", "occurred_on": TODAY.isoformat()},
+    )
+    assert response.status_code == 400
+    with translation.override(language):
+        expected = translation.gettext(
+            "This case is recorded as cleared already; a case counts as cleared once."
+        )
+    assert "counts as cleared once" not in expected
+    assert expected in response.content.decode()
