@@ -72,7 +72,7 @@ def test_reward_flow_from_proposal_to_payment(setup: DeskWithRecipient) -> None:
     assert code in reporter_page(receipt)
 
     response = supervisor.post("/staff/outcomes/desk/narcotics/rewards/pay/", {"code": code})
-    assert response.status_code == 200 and "Paid: 20000.00 PKR" in response.content.decode()
+    assert response.status_code == 200 and "Paid: 20,000 PKR" in response.content.decode()
     reward.refresh_from_db()
     assert reward.state == RewardState.PAID and reward.paid_at is not None
     assert "was paid" in reporter_page(receipt)
