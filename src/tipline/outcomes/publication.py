@@ -13,7 +13,7 @@ single late entry can be read off the page. Smaller differences wait until they 
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from tipline.desks.models import Desk
@@ -69,21 +69,20 @@ def _publish(desk: Desk, months: list[datetime.date]) -> None:
             p.month: p
             for p in PublishedMonth.objects.select_for_update().filter(desk=desk, month__in=months)
         }
+        new = []
         for month in months:
             exact = _figures_of(live, month)
             published = earlier.get(month)
             if published is None:
-                try:
-                    with transaction.atomic():
-                        PublishedMonth.objects.create(desk=desk, month=month, figures=exact)
-                except IntegrityError:
-                    pass  # another request published it a moment ago
+                new.append(PublishedMonth(desk=desk, month=month, figures=exact))
                 continue
             revised = _revised(published.figures, exact)
             if revised != published.figures:
                 PublishedMonth.objects.filter(pk=published.pk).update(
                     figures=revised, revised_at=now
                 )
+        # One insert; a month another request published a moment ago is left as it is.
+        PublishedMonth.objects.bulk_create(new, ignore_conflicts=True)
 
 
 def _revised(
