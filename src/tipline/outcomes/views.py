@@ -1,7 +1,10 @@
 """Outcomes pages: thin views over `actions`, `rewards`, `statistics` and `dashboard`.
 
 Staff pages go through the case desk's checks (`staff_required`, `access_desk`,
-`access_report`); dashboards, campaigns and reward decisions are for supervisors.
+`access_readable_report`: whoever writes a report's results can open the report);
+dashboards, campaigns and reward decisions are for supervisors and administrators. One
+view per action: the rewards page's programme, approval, refusal and payment each have
+their own address, as recording, correcting and withdrawing an outcome do.
 """
 
 import csv
