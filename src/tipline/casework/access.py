@@ -4,6 +4,7 @@
 desks exist by probing. Views never call `Report.objects.get` themselves.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from tipline import vault
@@ -11,6 +12,7 @@ from tipline.accounts import session_keys
 from tipline.accounts.models import StaffUser
 from tipline.accounts.session_keys import KeyUnavailable
 from tipline.desks.models import Desk
+from tipline.intake.conversation import OpenedReport, open_as_staff
 from tipline.intake.models import Report
 
 
@@ -43,3 +45,17 @@ def private_key_of(request: HttpRequest, user: StaffUser) -> vault.StaffPrivateK
     if key is None:
         raise KeyUnavailable
     return key
+
+
+def access_readable_report(
+    request: HttpRequest, user: StaffUser, desk_slug: str, number: int
+) -> OpenedReport:
+    """The report opened with the session's key: for every write about a report's content
+    or results (outcomes, rewards), as for the casework actions. A desk member to whom the
+    report was not sealed gets `PermissionDenied`: whoever cannot read a report does not
+    record what came of it."""
+    report = access_report(user, desk_slug, number)
+    try:
+        return open_as_staff(report, user, private_key_of(request, user))
+    except vault.DecryptionError:
+        raise PermissionDenied from None

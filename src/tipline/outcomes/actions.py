@@ -32,7 +32,30 @@ from .models import (
 
 MAX_COUNT = 100_000
 MAX_AMOUNT = Decimal("1e15")
-EARLIEST = datetime.date(1990, 1, 1)
+
+# The units that make sense for each kind of seizure: firearms are counted in pieces only,
+# ammunition in rounds, so that no figure adds pieces to kilograms. "Other" takes any unit;
+# the figures keep each unit on its own line.
+UNITS_OF: dict[str, tuple[str, ...]] = {
+    SeizureKind.DRUGS: (Unit.KILOGRAMS, Unit.GRAMS, Unit.LITRES),
+    SeizureKind.FIREARMS: (Unit.PIECES,),
+    SeizureKind.AMMUNITION: (Unit.ROUNDS,),
+    SeizureKind.EXPLOSIVES: (Unit.KILOGRAMS, Unit.GRAMS),
+    SeizureKind.CASH: (),
+    SeizureKind.GOODS: (Unit.PIECES, Unit.KILOGRAMS, Unit.GRAMS, Unit.LITRES),
+    SeizureKind.VEHICLES: (Unit.PIECES,),
+    SeizureKind.OTHER: tuple(Unit.values),
+}
+
+
+class SameEntryAgain(ValidationError):
+    """An entry identical to a current one of the same report: most often a second click.
+    Recorded only when the user confirms (`again=True`)."""
+
+
+def earliest_day(report: Report) -> datetime.date:
+    """No outcome of a report happened before the report arrived (in UTC, as every figure)."""
+    return report.received_at.astimezone(datetime.UTC).date()
 
 
 @dataclass(frozen=True)
@@ -50,12 +73,23 @@ class OutcomeFacts:
     value: Decimal | None = None
     currency: str = ""
 
-    def checked(self) -> "OutcomeFacts":
+    def checked(self, report: Report) -> "OutcomeFacts":
+        """A clean copy of the facts of an outcome of `report`, or a ValidationError.
+
+        The date lies between the day the report arrived and today (UTC, the day every
+        figure is counted in): an outcome dated earlier would inflate past months and
+        campaigns, and one dated later would be a guess."""
         if self.kind not in OutcomeKind.values:
             raise ValidationError(_("Choose what happened."))
-        today = timezone.localdate()
-        if not EARLIEST <= self.occurred_on <= today + datetime.timedelta(days=1):
-            raise ValidationError(_("The date must be between 1990 and today."))
+        today = timezone.now().astimezone(datetime.UTC).date()
+        arrived = earliest_day(report)
+        if self.occurred_on > today:
+            raise ValidationError(_("The date cannot be in the future."))
+        if self.occurred_on < arrived:
+            raise ValidationError(
+                _("The date cannot be before the report arrived (%(day)s).")
+                % {"day": arrived.isoformat()}
+            )
         currency = (self.currency or "").strip().upper()
         value = _amount(self.value, _("value"), Decimal("0.01"))
         quantity = _amount(self.quantity, _("quantity"), Decimal("0.001"))
@@ -91,6 +125,8 @@ class OutcomeFacts:
             raise ValidationError(_("Choose a substance from the list."))
         if (quantity is None) != (not self.unit) or (self.unit and self.unit not in Unit.values):
             raise ValidationError(_("A quantity needs a unit, and a unit a quantity."))
+        if self.unit and self.unit not in UNITS_OF[self.seizure_kind]:
+            raise ValidationError(_unit_message(self.seizure_kind))
         if quantity is None and value is None:
             raise ValidationError(_("Give a quantity or a value."))
         return OutcomeFacts(
@@ -105,24 +141,39 @@ class OutcomeFacts:
         )
 
 
-def record_outcome(report: Report, facts: OutcomeFacts, *, acting_user: StaffUser) -> Outcome:
-    """An analyst of the desk records what came of the report."""
-    facts = facts.checked()
+def record_outcome(
+    report: Report, facts: OutcomeFacts, *, acting_user: StaffUser, again: bool = False
+) -> Outcome:
+    """A reader of the report records what came of it.
+
+    Each fact counts once: a second current "case cleared" of the same report is refused,
+    and an entry identical to a current one (a double click, two analysts entering the same
+    arrest) raises `SameEntryAgain` unless the user confirmed it (`again`)."""
+    facts = facts.checked(report)
     with transaction.atomic():
+        _lock(report)
+        _refuse_repeats(report, facts, again=again)
         outcome = _create(report, facts, recorded_by=acting_user, through_partner=False)
         _audit("outcome.recorded", outcome, acting_user)
     return outcome
 
 
-def record_partner_outcome(report: Report, facts: OutcomeFacts, *, partner: str) -> Outcome:
+def record_partner_outcome(report: Report, facts: OutcomeFacts, *, partner: str) -> Outcome | None:
     """An outcome a partner agency reported back on a report shared with it.
 
     For the sharing app: call it inside or outside a transaction, with the report on this
     side that was shared and a short name of the partner (kept in the audit log only). The
-    outcome counts in every figure, marked "through partner".
+    outcome counts in every figure, marked "through partner". A partner's "cleared" on a
+    report counted as cleared already records nothing and returns None (the sharing app
+    keeps the partner's message): a case counts as cleared once.
     """
-    facts = facts.checked()
+    facts = facts.checked(report)
     with transaction.atomic():
+        _lock(report)
+        try:
+            _refuse_repeats(report, facts, again=True)
+        except ValidationError:
+            return None
         outcome = _create(report, facts, recorded_by=None, through_partner=True)
         _audit("outcome.recorded_by_partner", outcome, None, partner=partner[:100])
     return outcome
@@ -135,14 +186,17 @@ def correct_outcome(
 
     The old row stays, marked not current, and the page shows it as history.
     """
-    checked = facts.checked() if facts is not None else None
     if outcome.report is None:
         raise ValidationError(_("This entry can no longer be corrected."))
+    checked = facts.checked(outcome.report) if facts is not None else None
     with transaction.atomic():
+        _lock(outcome.report)
         # The conditional update is the lock: a second correction of the same row finds
         # it no longer current and fails instead of forking the history.
         if not Outcome.objects.filter(pk=outcome.pk, current=True).update(current=False):
             raise ValidationError(_("This entry was corrected already; reload the page."))
+        if checked is not None:
+            _refuse_repeats(outcome.report, checked, again=True)
         replacement = _create(
             outcome.report,
             checked or OutcomeFacts(kind=outcome.kind, occurred_on=outcome.occurred_on),
@@ -191,6 +245,51 @@ def create_campaign(
         campaign.desks.set(desks)
         record("campaign.created", actor=acting_user, campaign=campaign.pk, name=name)
     return campaign
+
+
+def _lock(report: Report) -> None:
+    """Serialise the writes of one report's outcomes: PostgreSQL locks the report's row
+    until the transaction ends; SQLite runs write transactions one at a time already
+    (settings: IMMEDIATE). So two clicks cannot both pass `_refuse_repeats`."""
+    list(Report.objects.select_for_update().filter(pk=report.pk).values_list("pk"))
+
+
+def _refuse_repeats(report: Report, facts: OutcomeFacts, *, again: bool) -> None:
+    current = Outcome.objects.filter(report=report, current=True, withdrawn=False)
+    if facts.kind == OutcomeKind.CLEARED:
+        if current.filter(kind=OutcomeKind.CLEARED).exists():
+            raise ValidationError(
+                _("This case is recorded as cleared already; a case counts as cleared once.")
+            )
+        return
+    if again:
+        return
+    same = current.filter(
+        kind=facts.kind,
+        occurred_on=facts.occurred_on,
+        count=facts.count,
+        seizure_kind=facts.seizure_kind,
+        substance=facts.substance,
+        quantity=facts.quantity,
+        unit=facts.unit,
+        asset_action=facts.asset_action,
+        value=facts.value,
+        currency=facts.currency,
+    )
+    if same.exists():
+        raise SameEntryAgain(
+            _(
+                "The same entry is recorded already on this report. If this is a second, "
+                "separate one, confirm to record it again."
+            )
+        )
+
+
+def _unit_message(seizure_kind: str) -> str:
+    units = ", ".join(str(Unit(unit).label) for unit in UNITS_OF[seizure_kind])
+    if not units:
+        return str(_("Give only a value for this seizure, no quantity."))
+    return _("For this seizure, the unit must be one of: %(units)s.") % {"units": units}
 
 
 def _create(

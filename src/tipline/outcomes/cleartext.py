@@ -51,6 +51,15 @@ READABLE = {
     },
 }
 
+READABLE["outcomes.PublishedMonth"] = {
+    "id": "row id",
+    "desk": "routing and statistics",
+    "month": STATISTICS,
+    "figures": "published counts per category (numbers only, already public)",
+    "published_at": "history",
+    "revised_at": "history",
+}
+
 ENCRYPTED = {"outcomes.Reward": {"claim_code_for_reporter"}}
 
 # Configuration chosen by supervisors: no report data.

@@ -11,7 +11,8 @@ from tipline.intake.models import Category, translated
 
 from . import statistics
 from .charts import bar_chart
-from .models import Campaign, RewardState, SeizureKind, Substance, plain_number
+from .models import Campaign, RewardState, SeizureKind, Substance
+from .numbers import grouped
 from .statistics import Period, Table
 
 
@@ -110,7 +111,8 @@ def dashboard_sections(desks: list[Desk], period: Period, language: str) -> list
                 (_("charges brought"), totals.charges),
                 (_("cases cleared"), totals.cleared),
                 (_("seizures"), totals.seizures),
-                (_("firearms seized"), totals.firearms),
+                (_("firearms seized (pieces)"), totals.firearms),
+                (_("ammunition seized (rounds)"), totals.ammunition),
                 (_("outcomes through partner"), totals.through_partner),
             ],
             _("Figure"),
@@ -129,6 +131,7 @@ def dashboard_sections(desks: list[Desk], period: Period, language: str) -> list
     )
     sections.append(drugs_section(totals))
     sections.append(assets_section(totals))
+    sections.append(seizure_values_section(totals))
     rewards = statistics.reward_totals(desks, period)
     sections.append(
         _single(
@@ -183,6 +186,21 @@ def assets_section(totals: statistics.OutcomeTotals) -> Section:
     )
 
 
+def seizure_values_section(totals: statistics.OutcomeTotals) -> Section:
+    """The estimated value of what was seized, one line per currency: amounts in different
+    currencies are never added up."""
+    return Section(
+        "seizure-values",
+        Table(
+            _("Value of seizures by currency"),
+            [currency for currency, _v in totals.seizure_values],
+            [_("value")],
+            [[value] for _c, value in totals.seizure_values],
+        ),
+        "",
+    )
+
+
 @dataclass(frozen=True)
 class CampaignFigures:
     received: int
@@ -195,7 +213,7 @@ class CampaignFigures:
     drugs: list[tuple[str, str]]  # "3.5 kg", "Heroin"
 
 
-def campaign_figures(campaign: Campaign) -> CampaignFigures:
+def campaign_figures(campaign: Campaign, language: str = "en") -> CampaignFigures:
     desks = list(campaign.desks.all())
     period = Period(campaign.starts_on, campaign.ends_on)
     slugs = list(campaign.category_slugs) or None
@@ -219,7 +237,12 @@ def campaign_figures(campaign: Campaign) -> CampaignFigures:
         [(name, [row[i] for row in table.values]) for i, name in enumerate(series_names)],
         line=True,
     )
-    sections = [Section("growth", table, svg), drugs_section(totals), assets_section(totals)]
+    sections = [
+        Section("growth", table, svg),
+        drugs_section(totals),
+        assets_section(totals),
+        seizure_values_section(totals),
+    ]
     return CampaignFigures(
         received=received,
         cleared=totals.cleared,
@@ -227,7 +250,7 @@ def campaign_figures(campaign: Campaign) -> CampaignFigures:
         firearms=totals.firearms,
         totals=totals,
         drugs=[
-            (f"{plain_number(quantity)} {unit}", str(Substance(substance).label).lower())
+            (f"{grouped(quantity, language)} {unit}", str(Substance(substance).label).lower())
             for substance, unit, quantity in totals.drugs
         ],
         rewards_paid=rewards.paid,
@@ -252,10 +275,7 @@ def _weekly(
     svg = bar_chart(
         slug,
         title,
-        _(
-            "Stacked areas, one point per week from %(first)s to %(last)s; "
-            "the table below has the numbers."
-        )
+        _("Stacked bars, one per week from %(first)s to %(last)s; the table below has the numbers.")
         % {"first": labels[0] if labels else "", "last": labels[-1] if labels else ""},
         labels,
         [(name, [row[i] for row in table.values]) for i, (name, _key) in enumerate(series)],

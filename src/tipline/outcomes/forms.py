@@ -19,9 +19,16 @@ def _blank(choices: Any) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
 
+def _date_input() -> forms.DateInput:
+    """A browser date field: its value is always ISO (YYYY-MM-DD), whatever the page's
+    language; a localised value ("2026年12月6日") is one the browser cannot show, so the
+    field came back empty and the page lost its period."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class OutcomeForm(forms.Form):
     kind = forms.ChoiceField(label=_("What happened"), choices=OutcomeKind.choices)
-    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("Date"), widget=_date_input())
     count = forms.IntegerField(label=_("How many"), required=False, min_value=1, max_value=100_000)
     seizure_kind = forms.ChoiceField(
         label=_("Seized"), choices=_blank(SeizureKind.choices), required=False
@@ -42,6 +49,8 @@ class OutcomeForm(forms.Form):
     currency = forms.CharField(
         label=_("Currency (ISO 4217)"), required=False, max_length=3, min_length=3
     )
+    # Set by the "record it again" button shown when the same entry exists already.
+    again = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def facts(self) -> OutcomeFacts:
         data = self.cleaned_data
@@ -80,8 +89,8 @@ class ProgrammeForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=_date_input())
+    end = forms.DateField(label=_("To"), widget=_date_input())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -101,10 +110,8 @@ class PeriodForm(forms.Form):
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    starts_on = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("First day"), widget=_date_input())
+    ends_on = forms.DateField(label=_("Last day"), widget=_date_input())
     desks = forms.MultipleChoiceField(label=_("Desks"), widget=forms.CheckboxSelectMultiple)
     categories = forms.MultipleChoiceField(
         label=_("Categories (none: all)"), widget=forms.CheckboxSelectMultiple, required=False

@@ -110,6 +110,16 @@ class Outcome(models.Model):
             # Statistics: current outcomes of a desk by kind and date.
             models.Index(fields=["desk", "current", "kind", "occurred_on"], name="outcome_stats"),
         ]
+        constraints = [
+            # A case counts as cleared once: the database refuses a second current "cleared"
+            # of the same report, whatever path the write came by (actions check it first
+            # to give a clear message).
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=Q(kind="cleared", current=True, withdrawn=False),
+                name="outcome_cleared_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.report_id}"
@@ -218,3 +228,24 @@ class Reward(models.Model):
 
     def claim_context(self) -> str:
         return f"reward/{self.pk}/claim-code"
+
+
+class PublishedMonth(models.Model):
+    """The public figures of one month of a desk, frozen when the month was first published
+    (`publication.published_counts`): {measure: {category slug: exact count}}. Later
+    corrections reach them only in a later publication, and only a cell they move by 5 or
+    more (docs/design.md, "Statistics")."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    figures = models.JSONField(default=dict)
+    published_at = models.DateTimeField(default=timezone.now)
+    revised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "month"], name="published_month_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.desk} {self.month:%Y-%m}"

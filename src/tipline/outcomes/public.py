@@ -1,9 +1,8 @@
 """The public results page on the reporter side: aggregate figures of a desk that chose to
-publish them, per month and category, with small counts suppressed (see `suppression`).
+publish them, per whole month and category, frozen when published (see `publication`),
+with small counts suppressed (see `suppression`).
 
 Like every reporter page: no JavaScript, nothing from another origin, no cookie."""
-
-import datetime
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,29 +15,8 @@ from tipline.intake.categories import active_categories
 from tipline.throttling.gate import allowed_methods
 
 from .models import RewardProgramme
-from .statistics import Period, monthly_public_counts
+from .publication import period_of, published_counts, published_months
 from .suppression import publish
-
-MONTHS = 12
-
-
-def public_period(today: datetime.date) -> Period:
-    """The last `MONTHS` whole months: a fixed grid, so that no two pages over overlapping
-    ranges can be subtracted from each other."""
-    first_of_this_month = today.replace(day=1)
-    end = first_of_this_month - datetime.timedelta(days=1)
-    start = first_of_this_month
-    for _i in range(MONTHS):
-        start = (start - datetime.timedelta(days=1)).replace(day=1)
-    return Period(start, end)
-
-
-def months_of(period: Period) -> list[str]:
-    months, day = [], period.start
-    while day <= period.end:
-        months.append(day.strftime("%Y-%m"))
-        day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return months
 
 
 @allowed_methods("GET")
@@ -48,12 +26,13 @@ def results(request: HttpRequest, desk_slug: str) -> HttpResponse:
     published = RewardProgramme.objects.filter(desk=desk, publish_results=True).exists()
     if desk is None or not published:
         raise Http404("no published results")
-    period = public_period(timezone.now().date())
-    months = months_of(period)
+    first_days = published_months(timezone.now().date())
+    period = period_of(first_days)
+    months = [day.strftime("%Y-%m") for day in first_days]
     categories = active_categories(desk)
     slugs = [c.slug for c in categories]
     names = [c.name(get_language()) for c in categories]
-    counts = monthly_public_counts(desk, period)
+    counts = published_counts(desk, first_days)
     titles = {
         "received": _("Reports received"),
         "cleared": _("Cases cleared"),

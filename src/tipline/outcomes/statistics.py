@@ -7,7 +7,6 @@ Python loops are over desks and over the grouped results.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,9 +15,9 @@ from django.db.models import Count, DateField, F, FloatField, Func, Q, QuerySet,
 from django.utils import timezone
 
 from tipline.desks.models import Desk
-from tipline.intake.models import Report, Status
+from tipline.intake.models import CloseReason, Report, Status
 
-from .models import Outcome, OutcomeKind, Reward, RewardState, SeizureKind
+from .models import Outcome, OutcomeKind, Reward, RewardState, SeizureKind, Unit
 
 
 class WeekStart(Func):
@@ -123,11 +122,13 @@ class OutcomeTotals:
     charges: int
     cleared: int
     seizures: int
-    firearms: Decimal
+    firearms: Decimal  # pieces
+    ammunition: Decimal  # rounds
     through_partner: int
     seizures_by_kind: dict[str, int]
     drugs: list[tuple[str, str, Decimal]]  # substance, unit, quantity
     assets: list[tuple[str, Decimal]]  # currency, value
+    seizure_values: list[tuple[str, Decimal]]  # currency, value of what was seized
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,14 @@ def outcome_totals(outcomes: QuerySet[Outcome]) -> OutcomeTotals:
         .order_by()
         .values_list("seizure_kind", "n")
     )
-    firearms = seizures.filter(seizure_kind=SeizureKind.FIREARMS).aggregate(q=Sum("quantity"))["q"]
+    # Pieces only, rounds only: the form refuses other units for these kinds, and a row
+    # entered otherwise before that rule is left out rather than added to the wrong unit.
+    firearms = seizures.filter(seizure_kind=SeizureKind.FIREARMS, unit=Unit.PIECES).aggregate(
+        q=Sum("quantity")
+    )["q"]
+    ammunition = seizures.filter(seizure_kind=SeizureKind.AMMUNITION, unit=Unit.ROUNDS).aggregate(
+        q=Sum("quantity")
+    )["q"]
     drugs = [
         (row["substance"], row["unit"], row["q"])
         for row in seizures.filter(seizure_kind=SeizureKind.DRUGS)
@@ -224,16 +232,25 @@ def outcome_totals(outcomes: QuerySet[Outcome]) -> OutcomeTotals:
         .annotate(v=Sum("value"))
         .order_by("currency")
     ]
+    seizure_values = [
+        (row["currency"], row["v"])
+        for row in seizures.filter(value__isnull=False)
+        .values("currency")
+        .annotate(v=Sum("value"))
+        .order_by("currency")
+    ]
     return OutcomeTotals(
         arrests=by_kind.get(OutcomeKind.ARRESTS) or 0,
         charges=by_kind.get(OutcomeKind.CHARGES) or 0,
         cleared=counts.get(OutcomeKind.CLEARED, 0),
         seizures=counts.get(OutcomeKind.SEIZURE, 0),
         firearms=firearms or Decimal(0),
+        ammunition=ammunition or Decimal(0),
         through_partner=outcomes.filter(through_partner=True).count(),
         seizures_by_kind=by_seizure,
         drugs=drugs,
         assets=assets,
+        seizure_values=seizure_values,
     )
 
 
@@ -277,7 +294,8 @@ def deadline_compliance(desks: list[Desk], period: Period) -> dict[str, int]:
     """Acknowledged and fed back within each desk's limits, over the reports of the period
     whose deadline has come (one aggregate per desk: each has its own limits)."""
     now = timezone.now()
-    totals: dict[str, int] = defaultdict(int)
+    # Every figure is there, zero too: a viewer whose desks do not count sees zeros.
+    totals = dict.fromkeys(("ack_due", "ack_on_time", "feedback_due", "feedback_on_time"), 0)
     for desk in desks:
         ack = datetime.timedelta(days=desk.acknowledge_within_days)
         feedback = datetime.timedelta(days=desk.feedback_within_days)
@@ -347,9 +365,16 @@ def weekly_growth(
 
 def monthly_public_counts(desk: Desk, period: Period) -> dict[str, dict[tuple[str, str], int]]:
     """Exact counts per (month, category slug) for the public page, before suppression:
-    reports received, cases cleared, seizures, rewards paid."""
+    reports received, cases cleared, seizures, rewards paid.
+
+    "Received" leaves out reports staff closed as duplicates or as unfounded (without
+    substance, spam): whoever files reports to move a public figure only moves it until
+    triage closes them, and months are published after triage had time (`publication`)."""
     received = (
         reports_in([desk], period)
+        .exclude(
+            status=Status.CLOSED, close_reason__in=[CloseReason.DUPLICATE, CloseReason.UNFOUNDED]
+        )
         .annotate(month=MonthStart("received_at"))
         .values("month", "category__slug")
         .annotate(n=Count("id"))

@@ -21,6 +21,22 @@ urlpatterns = [
     ),
     path("outcomes/desk/<slug:desk_slug>/rewards/", views.desk_rewards, name="rewards"),
     path(
+        "outcomes/desk/<slug:desk_slug>/rewards/programme/",
+        views.save_programme,
+        name="save_programme",
+    ),
+    path("outcomes/desk/<slug:desk_slug>/rewards/pay/", views.pay_claim, name="pay_claim"),
+    path(
+        "outcomes/desk/<slug:desk_slug>/rewards/<int:reward_id>/approve/",
+        views.approve_reward,
+        name="approve_reward",
+    ),
+    path(
+        "outcomes/desk/<slug:desk_slug>/rewards/<int:reward_id>/refuse/",
+        views.refuse_reward,
+        name="refuse_reward",
+    ),
+    path(
         "outcomes/desk/<slug:desk_slug>/report/<int:number>/record/",
         views.record_outcome,
         name="record",
@@ -29,6 +45,11 @@ urlpatterns = [
         "outcomes/desk/<slug:desk_slug>/report/<int:number>/correct/<int:outcome_id>/",
         views.correct_outcome,
         name="correct",
+    ),
+    path(
+        "outcomes/desk/<slug:desk_slug>/report/<int:number>/withdraw/<int:outcome_id>/",
+        views.withdraw_outcome,
+        name="withdraw",
     ),
     path(
         "outcomes/desk/<slug:desk_slug>/report/<int:number>/reward/",

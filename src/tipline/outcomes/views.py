@@ -1,7 +1,10 @@
 """Outcomes pages: thin views over `actions`, `rewards`, `statistics` and `dashboard`.
 
 Staff pages go through the case desk's checks (`staff_required`, `access_desk`,
-`access_report`); dashboards, campaigns and reward decisions are for supervisors.
+`access_readable_report`: whoever writes a report's results can open the report);
+dashboards, campaigns and reward decisions are for supervisors and administrators. One
+view per action: the rewards page's programme, approval, refusal and payment each have
+their own address, as recording, correcting and withdrawing an outcome do.
 """
 
 import csv
@@ -14,7 +17,7 @@ from django.utils.translation import get_language
 
 from tipline.accounts.decorators import staff_required, supervisor_required
 from tipline.accounts.models import StaffUser
-from tipline.casework.access import access_desk, access_report, desks_of
+from tipline.casework.access import access_desk, access_readable_report, desks_of
 from tipline.desks.models import Desk
 from tipline.intake.models import Category
 from tipline.throttling.gate import allowed_methods
@@ -44,15 +47,20 @@ def chart_stylesheet(request: HttpRequest) -> HttpResponse:
 @staff_required
 def record_outcome(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
-    report = access_report(user, desk_slug, number)
+    report = access_readable_report(request, user, desk_slug, number).report
     form = OutcomeForm(request.POST)
     if form.is_valid():
         try:
-            actions.record_outcome(report, form.facts(), acting_user=user)
+            actions.record_outcome(
+                report, form.facts(), acting_user=user, again=form.cleaned_data["again"]
+            )
             return redirect("casework:case", desk_slug, number)
+        except actions.SameEntryAgain as error:
+            form.add_error(None, error)
+            return _problem(request, form, report, again=True)
         except ValidationError as error:
             form.add_error(None, error)
-    return render(request, "outcomes/problem.html", {"form": form, "report": report}, status=400)
+    return _problem(request, form, report)
 
 
 @allowed_methods("POST")
@@ -61,24 +69,43 @@ def correct_outcome(
     request: HttpRequest, desk_slug: str, number: int, outcome_id: int
 ) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
-    report = access_report(user, desk_slug, number)
+    report = access_readable_report(request, user, desk_slug, number).report
     outcome = get_object_or_404(Outcome, pk=outcome_id, report=report)
-    withdraw = request.POST.get("withdraw") == "1"
     form = OutcomeForm(request.POST)
-    if withdraw or form.is_valid():
+    if form.is_valid():
         try:
-            actions.correct_outcome(outcome, None if withdraw else form.facts(), acting_user=user)
+            actions.correct_outcome(outcome, form.facts(), acting_user=user)
             return redirect("casework:case", desk_slug, number)
         except ValidationError as error:
             form.add_error(None, error)
-    return render(request, "outcomes/problem.html", {"form": form, "report": report}, status=400)
+    return _problem(request, form, report)
+
+
+@allowed_methods("POST")
+@staff_required
+def withdraw_outcome(
+    request: HttpRequest, desk_slug: str, number: int, outcome_id: int
+) -> HttpResponse:
+    user: StaffUser = request.user  # type: ignore[assignment]
+    report = access_readable_report(request, user, desk_slug, number).report
+    outcome = get_object_or_404(Outcome, pk=outcome_id, report=report)
+    try:
+        actions.correct_outcome(outcome, None, acting_user=user)
+    except ValidationError as error:
+        return render(
+            request,
+            "outcomes/problem.html",
+            {"errors": error.messages, "report": report},
+            status=400,
+        )
+    return redirect("casework:case", desk_slug, number)
 
 
 @allowed_methods("POST")
 @staff_required
 def propose_reward(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
-    report = access_report(user, desk_slug, number)
+    report = access_readable_report(request, user, desk_slug, number).report
     form = RewardProposalForm(request.POST)
     if form.is_valid():
         try:
@@ -86,82 +113,61 @@ def propose_reward(request: HttpRequest, desk_slug: str, number: int) -> HttpRes
             return redirect("casework:case", desk_slug, number)
         except ValidationError as error:
             form.add_error(None, error)
-    return render(request, "outcomes/problem.html", {"form": form, "report": report}, status=400)
+    return _problem(request, form, report)
 
 
-@allowed_methods("GET", "POST")
+@allowed_methods("GET")
 @supervisor_required
 def desk_rewards(request: HttpRequest, desk_slug: str) -> HttpResponse:
     """The desk's reward programme, proposals to decide, and the payment of claims."""
+    desk = access_desk(request.user, desk_slug)  # type: ignore[arg-type]
+    return _rewards_page(request, desk)
+
+
+@allowed_methods("POST")
+@supervisor_required
+def save_programme(request: HttpRequest, desk_slug: str) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
     desk = access_desk(user, desk_slug)
-    programme = RewardProgramme.objects.filter(desk=desk).first()
-    status = 200
-    programme_form = ProgrammeForm(
-        initial={
-            "currency": programme.currency if programme else "",
-            "ceiling": programme.ceiling if programme else None,
-            "claim_days": programme.claim_days if programme else 90,
-            "active": programme.active if programme else True,
-            "publish_results": programme.publish_results if programme else False,
-        }
-    )
-    claim_form = ClaimForm()
-    paid = None
-    claim_refused = False
-    if request.method == "POST":
-        what = request.POST.get("what")
-        if what == "programme":
-            programme_form = ProgrammeForm(request.POST)
-            if programme_form.is_valid():
-                try:
-                    rewards.set_programme(desk, acting_user=user, **programme_form.cleaned_data)
-                    return redirect("outcomes:rewards", desk.slug)
-                except ValidationError as error:
-                    programme_form.add_error(None, error)
-        elif what in ("approve", "refuse"):
-            reward = get_object_or_404(Reward, pk=_int(request.POST.get("reward")), desk=desk)
-            try:
-                rewards.decide(reward, approve=what == "approve", acting_user=user)
-                return redirect("outcomes:rewards", desk.slug)
-            except ValidationError as error:
-                return render(
-                    request, "outcomes/problem.html", {"errors": error.messages}, status=400
-                )
-        elif what == "pay":
-            wait = WRONG_CLAIMS.retry_after(request.client_bucket)  # type: ignore[attr-defined]
-            if wait:
-                return render(request, "outcomes/problem.html", {"throttled": True}, status=429)
-            claim_form = ClaimForm(request.POST)
-            if claim_form.is_valid():
-                try:
-                    paid = rewards.pay(desk, claim_form.cleaned_data["code"], acting_user=user)
-                    claim_form = ClaimForm()
-                except rewards.ClaimRefused:
-                    WRONG_CLAIMS.record_failure(request.client_bucket)  # type: ignore[attr-defined]
-                    claim_refused = True
-        else:
-            raise Http404("no such action")
-        status = 200 if paid else 400
-    return render(
-        request,
-        "outcomes/rewards.html",
-        {
-            "desk": desk,
-            "programme": programme,
-            "programme_form": programme_form,
-            "claim_form": claim_form,
-            "paid": paid,
-            "claim_refused": claim_refused,
-            "proposed": Reward.objects.filter(desk=desk, state=RewardState.PROPOSED).select_related(
-                "report", "proposed_by"
-            ),
-            "recent": Reward.objects.filter(desk=desk)
-            .exclude(state=RewardState.PROPOSED)
-            .select_related("report", "decided_by")[:50],
-        },
-        status=status,
-    )
+    form = ProgrammeForm(request.POST)
+    if form.is_valid():
+        try:
+            rewards.set_programme(desk, acting_user=user, **form.cleaned_data)
+            return redirect("outcomes:rewards", desk.slug)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _rewards_page(request, desk, programme_form=form, status=400)
+
+
+@allowed_methods("POST")
+@supervisor_required
+def approve_reward(request: HttpRequest, desk_slug: str, reward_id: int) -> HttpResponse:
+    return _decide(request, desk_slug, reward_id, approve=True)
+
+
+@allowed_methods("POST")
+@supervisor_required
+def refuse_reward(request: HttpRequest, desk_slug: str, reward_id: int) -> HttpResponse:
+    return _decide(request, desk_slug, reward_id, approve=False)
+
+
+@allowed_methods("POST")
+@supervisor_required
+def pay_claim(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    user: StaffUser = request.user  # type: ignore[assignment]
+    desk = access_desk(user, desk_slug)
+    wait = WRONG_CLAIMS.retry_after(request.client_bucket)  # type: ignore[attr-defined]
+    if wait:
+        return render(request, "outcomes/problem.html", {"throttled": True}, status=429)
+    form = ClaimForm(request.POST)
+    if form.is_valid():
+        try:
+            paid = rewards.pay(desk, form.cleaned_data["code"], acting_user=user)
+            return _rewards_page(request, desk, paid=paid)
+        except rewards.ClaimRefused:
+            WRONG_CLAIMS.record_failure(request.client_bucket)  # type: ignore[attr-defined]
+            return _rewards_page(request, desk, claim_refused=True, status=400)
+    return _rewards_page(request, desk, claim_form=form, status=400)
 
 
 @supervisor_required
@@ -224,7 +230,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 @allowed_methods("GET")
 def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
     found = _access_campaign(request.user, campaign_id)  # type: ignore[arg-type]
-    figures = dashboard.campaign_figures(found)
+    figures = dashboard.campaign_figures(found, get_language())
     return render(request, "outcomes/campaign.html", {"campaign": found, "figures": figures})
 
 
@@ -250,7 +256,7 @@ def _dashboard(request: HttpRequest, desks: list[Desk], desk: Desk | None) -> Ht
         return render(
             request,
             "outcomes/dashboard.html",
-            {"form": form, "desk": desk, "sections": []},
+            {"form": form, "desk": desk, "desks": desks_of(request.user), "sections": []},  # type: ignore[arg-type]
             status=400,
         )
     period = form.period()
@@ -262,7 +268,9 @@ def _dashboard(request: HttpRequest, desks: list[Desk], desk: Desk | None) -> Ht
         {
             "form": form,
             "desk": desk,
-            "desks": desks,
+            # The links: every desk of the viewer's, a training desk too (its own page
+            # shows its figures; it counts in no overall figure).
+            "desks": desks_of(request.user),  # type: ignore[arg-type]
             "period": period,
             "query": f"start={period.start.isoformat()}&end={period.end.isoformat()}",
             "sections": dashboard.dashboard_sections(desks, period, get_language()),
@@ -298,25 +306,90 @@ def _access_campaign(user: StaffUser, campaign_id: int) -> Campaign:
     raise Http404("no such campaign")
 
 
+def _problem(
+    request: HttpRequest, form: object, report: object, *, again: bool = False
+) -> HttpResponse:
+    """The refusal of a form of the case page; `again` offers to record the same entry a
+    second time (its fields carried over as they were posted)."""
+    return render(
+        request,
+        "outcomes/problem.html",
+        {"form": form, "report": report, "again": again},
+        status=400,
+    )
+
+
+def _decide(request: HttpRequest, desk_slug: str, reward_id: int, *, approve: bool) -> HttpResponse:
+    user: StaffUser = request.user  # type: ignore[assignment]
+    desk = access_desk(user, desk_slug)
+    reward = get_object_or_404(Reward, pk=reward_id, desk=desk)
+    try:
+        rewards.decide(reward, approve=approve, acting_user=user)
+    except ValidationError as error:
+        return render(request, "outcomes/problem.html", {"errors": error.messages}, status=400)
+    return redirect("outcomes:rewards", desk.slug)
+
+
+def _rewards_page(
+    request: HttpRequest,
+    desk: Desk,
+    *,
+    programme_form: ProgrammeForm | None = None,
+    claim_form: ClaimForm | None = None,
+    paid: Reward | None = None,
+    claim_refused: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    programme = RewardProgramme.objects.filter(desk=desk).first()
+    if programme_form is None:
+        programme_form = ProgrammeForm(
+            initial={
+                "currency": programme.currency if programme else "",
+                "ceiling": programme.ceiling if programme else None,
+                "claim_days": programme.claim_days if programme else 90,
+                "active": programme.active if programme else True,
+                "publish_results": programme.publish_results if programme else False,
+            }
+        )
+    return render(
+        request,
+        "outcomes/rewards.html",
+        {
+            "desk": desk,
+            "programme": programme,
+            "programme_form": programme_form,
+            "claim_form": claim_form or ClaimForm(),
+            "paid": paid,
+            "claim_refused": claim_refused,
+            "proposed": Reward.objects.filter(desk=desk, state=RewardState.PROPOSED).select_related(
+                "report", "proposed_by"
+            ),
+            "recent": Reward.objects.filter(desk=desk)
+            .exclude(state=RewardState.PROPOSED)
+            .select_related("report", "decided_by")[:50],
+        },
+        status=status,
+    )
+
+
 def _csv(table: dashboard.Table, name: str) -> HttpResponse:
     out = StringIO()
     writer = csv.writer(out)
-    writer.writerow(["", *table.columns])
+    writer.writerow([_safe_cell(str(column)) for column in ["", *table.columns]])
     for label, values in zip(table.rows, table.values, strict=True):
-        writer.writerow([_safe_cell(label), *values])
+        writer.writerow([_safe_cell(str(label)), *values])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
+# What a spreadsheet may read as the start of a formula (OWASP "CSV injection"): a tab or
+# a carriage return before "=" is skipped by some, so they are neutralised too.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe_cell(text: str) -> str:
-    """No formula injection when the CSV is opened in a spreadsheet."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _int(raw: str | None) -> int:
-    try:
-        return int(raw or "")
-    except ValueError:
-        raise Http404("no such reward") from None
+    """A text cell (labels and headers: category names come from administrators) that no
+    spreadsheet runs as a formula. Numbers are written as numbers and need nothing."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

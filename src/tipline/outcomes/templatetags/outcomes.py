@@ -4,11 +4,19 @@ so that the case template stays the case desk's own."""
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 
 from ..forms import OutcomeForm, RewardProposalForm
+from ..numbers import grouped
 from ..selectors import outcome_history, programme_of, rewards_of
 
 register = template.Library()
+
+
+@register.filter
+def figure(value: object) -> str:
+    """`{{ n|figure }}`: a number with its digits grouped for the page's language."""
+    return grouped(value, get_language() or "en")
 
 
 @register.inclusion_tag("outcomes/case_panel.html", takes_context=True)

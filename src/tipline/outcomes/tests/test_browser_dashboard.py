@@ -36,6 +36,7 @@ def test_a_supervisor_reads_the_dashboard_and_a_campaign(
         Report.objects.filter(pk=report.pk).update(
             received_at=report.received_at - datetime.timedelta(weeks=week)
         )
+        report.refresh_from_db()
         actions.record_outcome(
             report,
             OutcomeFacts("arrests", today - datetime.timedelta(weeks=week), count=week + 1),
@@ -82,7 +83,7 @@ def test_a_supervisor_reads_the_dashboard_and_a_campaign(
         assert page.locator("svg.pygal-chart > desc").count() >= 6
         # The chart stylesheet of this origin applied: each series has its own colour.
         colours = {
-            page.locator(f"svg#reports-by-category .serie-{i} path.line").first.evaluate(
+            page.locator(f"svg#reports-by-category .serie-{i} rect.rect").first.evaluate(
                 "e => getComputedStyle(e).fill"
             )
             for i in range(3)

@@ -42,3 +42,13 @@ def test_the_chart_stylesheet_fits_every_chart_and_is_served(client: object) -> 
     assert "#chart-" not in chart_css() and ".pygal-chart" in chart_css()
     response = client.get("/staff/outcomes/charts.css")  # type: ignore[attr-defined]
     assert response.status_code == 200 and response["Content-Type"].startswith("text/css")
+
+
+def test_weekly_counts_are_bars_one_per_week_and_series_not_areas() -> None:
+    weeks = ["2026-11-02", "2026-11-09", "2026-11-16"]
+    svg = bar_chart("weekly", "Reports per week", "d", weeks, [("a", [3, 0, 4]), ("b", [1, 2, 0])])
+    root = ET.fromstring(svg)  # noqa: S314 (our own output)
+    bars = [e for e in root.iter(f"{SVG}rect") if "rect" in (e.get("class") or "").split()]
+    assert len(bars) == 6  # zeros too: a bar of no height, so each week stays a bucket
+    # No series drawn as a line or an area between weeks (the axes' own lines stay).
+    assert not [e for e in root.iter(f"{SVG}path") if e.get("class") == "line reactive"]

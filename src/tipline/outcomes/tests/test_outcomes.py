@@ -45,7 +45,7 @@ def test_an_analyst_records_a_seizure_on_the_case_page(setup: DeskWithRecipient)
     assert outcome.quantity == Decimal("12.5") and outcome.currency == "USD"
     assert outcome.desk == setup.desk and outcome.category == report.category
     page = client.get(f"/staff/desk/narcotics/report/{report.number}/").content.decode()
-    assert "Heroin" in page and "12.5 kg" in page and "250000.00 USD" in page
+    assert "Heroin" in page and "12.5 kg" in page and "250,000 USD" in page
     assert AuditEvent.objects.filter(action="outcome.recorded", report_id=report.id).exists()
 
 
@@ -134,8 +134,7 @@ def test_a_withdrawn_entry_stays_in_the_history_and_counts_for_nothing(
     )
     client = analyst_client(setup)
     response = client.post(
-        f"/staff/outcomes/desk/narcotics/report/{report.number}/correct/{first.pk}/",
-        {"withdraw": "1"},
+        f"/staff/outcomes/desk/narcotics/report/{report.number}/withdraw/{first.pk}/"
     )
     assert response.status_code == 302
     assert Outcome.objects.count() == 2

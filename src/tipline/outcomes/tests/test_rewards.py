@@ -54,9 +54,7 @@ def test_reward_flow_from_proposal_to_payment(setup: DeskWithRecipient) -> None:
     assert "claim-code" not in reporter_page(receipt)  # nothing before approval
 
     supervisor, _user = staff_on(setup, "sup", "supervisor", step_offset=1)
-    response = supervisor.post(
-        "/staff/outcomes/desk/narcotics/rewards/", {"what": "approve", "reward": reward.pk}
-    )
+    response = supervisor.post(f"/staff/outcomes/desk/narcotics/rewards/{reward.pk}/approve/")
     assert response.status_code == 302
     reward.refresh_from_db()
     assert reward.state == RewardState.APPROVED
@@ -73,17 +71,13 @@ def test_reward_flow_from_proposal_to_payment(setup: DeskWithRecipient) -> None:
     # The reporter sees the same code on a later visit.
     assert code in reporter_page(receipt)
 
-    response = supervisor.post(
-        "/staff/outcomes/desk/narcotics/rewards/", {"what": "pay", "code": code}
-    )
-    assert response.status_code == 200 and "Paid: 20000.00 PKR" in response.content.decode()
+    response = supervisor.post("/staff/outcomes/desk/narcotics/rewards/pay/", {"code": code})
+    assert response.status_code == 200 and "Paid: 20,000 PKR" in response.content.decode()
     reward.refresh_from_db()
     assert reward.state == RewardState.PAID and reward.paid_at is not None
     assert "was paid" in reporter_page(receipt)
     # Paid once: the same code again pays nothing.
-    again = supervisor.post(
-        "/staff/outcomes/desk/narcotics/rewards/", {"what": "pay", "code": code}
-    )
+    again = supervisor.post("/staff/outcomes/desk/narcotics/rewards/pay/", {"code": code})
     assert again.status_code == 400
     assert "pays nothing" in again.content.decode()
     actions = list(
@@ -103,9 +97,7 @@ def test_the_proposer_cannot_approve_their_own_reward(setup: DeskWithRecipient) 
     report, _receipt = report_in(setup)
     supervisor, user = staff_on(setup, "sup", "supervisor")
     reward = rewards.propose(report, "100", acting_user=user)  # type: ignore[arg-type]
-    response = supervisor.post(
-        "/staff/outcomes/desk/narcotics/rewards/", {"what": "approve", "reward": reward.pk}
-    )
+    response = supervisor.post(f"/staff/outcomes/desk/narcotics/rewards/{reward.pk}/approve/")
     assert response.status_code == 400
     reward.refresh_from_db()
     assert reward.state == RewardState.PROPOSED
@@ -169,10 +161,10 @@ def test_a_wrong_claim_code_gets_one_answer_and_pays_nothing(
 def test_wrong_claim_codes_are_throttled(setup: DeskWithRecipient) -> None:
     _reward, code, _supervisor = approved_and_claimable(setup)
     client, _user = staff_on(setup, "sup2", "supervisor", step_offset=1)
-    url = "/staff/outcomes/desk/narcotics/rewards/"
+    url = "/staff/outcomes/desk/narcotics/rewards/pay/"
     for _ in range(10):
-        assert client.post(url, {"what": "pay", "code": "1" * 20}).status_code == 400
-    assert client.post(url, {"what": "pay", "code": code}).status_code == 429
+        assert client.post(url, {"code": "1" * 20}).status_code == 400
+    assert client.post(url, {"code": code}).status_code == 429
     assert Reward.objects.get().state == RewardState.CLAIMABLE
 
 
@@ -220,3 +212,24 @@ def test_an_expired_reward_cannot_be_paid(setup: DeskWithRecipient) -> None:
         rewards.pay(setup.desk, code, acting_user=supervisor)  # type: ignore[arg-type]
     reward.refresh_from_db()
     assert reward.state == RewardState.EXPIRED
+
+
+def test_each_reward_action_has_its_own_address(setup: DeskWithRecipient) -> None:
+    report, _receipt = report_in(setup)
+    reward = rewards.propose(report, "100", acting_user=setup.analyst)
+    supervisor, _user = staff_on(setup, "sup", "supervisor", step_offset=1)
+    base = "/staff/outcomes/desk/narcotics/rewards/"
+    page = supervisor.get(base).content.decode()
+    assert f'action="{base}{reward.pk}/refuse/"' in page
+    assert f'formaction="{base}{reward.pk}/approve/"' in page
+    assert f'action="{base}pay/"' in page and f'action="{base}programme/"' in page
+    assert supervisor.post(base, {"what": "refuse", "reward": reward.pk}).status_code == 405
+    assert supervisor.post(f"{base}{reward.pk}/refuse/").status_code == 302
+    reward.refresh_from_db()
+    assert reward.state == RewardState.REFUSED
+    response = supervisor.post(
+        f"{base}programme/", {"currency": "usd", "ceiling": "10", "claim_days": "30"}
+    )
+    assert response.status_code == 302
+    bad = supervisor.post(f"{base}programme/", {"currency": "usd", "ceiling": "-1"})
+    assert bad.status_code == 400 and "Save programme" in bad.content.decode()
