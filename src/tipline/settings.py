@@ -332,3 +332,7 @@ SHARING_MAX_PACKAGE_BYTES = env.integer("TIPLINE_SHARING_MAX_PACKAGE_MB", 64, mi
 # The first retry of an undelivered package waits this long, each next one twice as long
 # (at most an hour).
 SHARING_RETRY_SECONDS = env.integer("TIPLINE_SHARING_RETRY_SECONDS", 15, minimum=1)
+# A package neither taken nor refused by the partner's signed word (unreachable, an answer
+# that is not the partner's) is given up this long after it was queued, and its share shown
+# as "could not be delivered" with the last reason: never retried for ever.
+SHARING_GIVE_UP_HOURS = env.integer("TIPLINE_SHARING_GIVE_UP_HOURS", 72, minimum=1)

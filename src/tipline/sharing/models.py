@@ -84,6 +84,7 @@ class ShareState(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     REFUSED = "refused", _("Refused by the partner")
     DECLINED = "declined", _("Approval declined")
+    FAILED = "failed", _("Could not be delivered")
 
 
 class Share(models.Model):
@@ -202,6 +203,7 @@ class OutboxState(models.TextChoices):
     SENDING = "sending", _("Sending")
     DELIVERED = "delivered", _("Delivered")
     REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Given up")
 
 
 class OutboxPackage(models.Model):

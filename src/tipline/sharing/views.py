@@ -20,8 +20,9 @@ from tipline.intake.models import translated
 from tipline.throttling.gate import allowed_methods
 
 from . import actions, drafts, selectors
+from .cards import accepting_desks
 from .forms import BackForm, ShareForm
-from .models import DeskSharing, Partner, PartnerState, Share
+from .models import Partner, PartnerState, Share
 
 
 def _open(request: HttpRequest, report: Any, user: StaffUser) -> conversation.OpenedReport | None:
@@ -33,10 +34,18 @@ def _open(request: HttpRequest, report: Any, user: StaffUser) -> conversation.Op
 
 
 def _targets(report_desk: Desk) -> list[tuple[str, str]]:
+    """Where the report may go: for a training report, the other training desks only."""
+    if report_desk.is_training:
+        return [
+            (f"local:{desk.slug}", _("This installation: %(desk)s") % {"desk": desk.name})
+            for desk in Desk.objects.filter(
+                slug__in=actions.training_desks_to_share_with(report_desk)
+            ).order_by("slug")
+        ]
     here = [
-        (f"local:{r.desk.slug}", _("This installation: %(desk)s") % {"desk": r.desk.name})
-        for r in DeskSharing.objects.filter(accepts_shares=True).select_related("desk")
-        if r.desk_id != report_desk.pk
+        (f"local:{desk.slug}", _("This installation: %(desk)s") % {"desk": desk.name})
+        for desk in accepting_desks()
+        if desk.pk != report_desk.pk
     ]
     remote = [
         (f"{p.pk}:{d['slug']}", f"{p.name}: {d['name']}")
