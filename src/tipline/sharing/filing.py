@@ -110,6 +110,8 @@ def _keep_files(
                 metadata = "removed"
             except cleaning.UnreadableFile:
                 metadata = "kept"
+            except cleaning.CleaningBusy:  # every cleaning slot taken: the sender tries later
+                raise PackageRefused("busy", 503) from None
         partial = storage.partial_path(report_id, attachment_id, "partial")
         with open(partial, "wb") as sink:
             sizes = vault.encrypt_stream(

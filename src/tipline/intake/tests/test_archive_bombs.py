@@ -2,6 +2,7 @@
 (`intake.archives`): a ZIP bomb is refused in the reporter's language and nothing of it is
 kept, whether the desk cleans such files or keeps them with a warning."""
 
+import contextlib
 import io
 import os
 import threading
@@ -14,7 +15,7 @@ import pytest
 from django.test import Client
 
 from tipline.desks.models import UncleanableFiles
-from tipline.intake import archives, cleaning
+from tipline.intake import archives, cleaning, isolation
 from tipline.intake.models import Report
 from tipline.intake.tests.test_crash_safety import database_url
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient
@@ -23,6 +24,7 @@ from tipline.testing.server import ServerProcess, free_port
 from tipline.throttling.tests.test_serve_gate import REPORT_PATH, open_receipt, sign_in
 
 from .helpers import send_report
+from .samples import jpeg_with_gps
 from .samples_archives import docx_bomb, heavy_docx, zip_bomb
 from .samples_media import docx_with_author, odt_with_author, xlsx_with_author
 
@@ -204,3 +206,24 @@ def test_four_hostile_uploads_at_once_leave_sign_in_receipts_and_reports_answeri
     # "Could not be read", nothing kept; or, arriving all at once, "busy, come back".
     assert len(answers) == 4 and set(answers) <= {400, 503} and 400 in answers
     assert Report.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_file_that_finds_no_cleaning_slot_is_refused_as_busy_and_nothing_kept(
+    client: Client, desk_with_recipient: DeskWithRecipient, files_dir: Path, settings: object
+) -> None:
+    settings.CLEANING_WAIT_SECONDS = 0  # type: ignore[attr-defined]
+    category = desk_with_recipient.desk.categories.get(slug="drug-trafficking")
+    limits = isolation.configured_limits()
+    with contextlib.ExitStack() as taken:
+        for _ in range(limits.slots):  # every cleaning slot of this process taken
+            taken.enter_context(isolation.cleaning_slot(limits))
+        response = send_report(
+            client, category, language="ur", files=[("jetty.jpg", jpeg_with_gps())]
+        )
+    assert response.status_code == 400
+    assert "فائلیں ابھی جانچی نہیں جا سکتیں" in response.content.decode()
+    assert not Report.objects.exists()
+    assert [p for p in files_dir.rglob("*") if p.is_file()] == []
+    response = send_report(client, category, files=[("jetty.jpg", jpeg_with_gps())])
+    assert response.status_code == 200  # the slot is free again
