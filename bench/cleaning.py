@@ -1,7 +1,11 @@
-"""What cleaning costs: time and peak memory to clean a 20 MB .docx, a 50 MB .mp4 and a
-20 MB PDF, each in the limited cleaning process, as an attachment would be.
+"""What cleaning costs: time, CPU and peak memory to clean a 20 MB .docx, a 50 MB .mp4 and
+a 20 MB PDF, each in the limited cleaning process, as an attachment would be; and beside
+them the hostile files: a .docx bomb (400 KB inflating to 400 MB, refused from its central
+directory before any cleaning) and a .docx within the archive bounds whose 24 MB of XML
+would take mat2 about 40 s of CPU (stopped at the CPU limit).
 
-    make bench-cleaning        (or: .venv/bin/python bench/cleaning.py [--repeat N])
+    make bench-cleaning        (or: .venv/bin/python bench/cleaning.py [--repeat N]
+                                [--hostile-only])
 
 Each file is made here with metadata (random photos in the .docx, CBR video with sound, a
 PDF with a random image stream, so that sizes are real sizes). Each measurement runs in a
@@ -90,24 +94,41 @@ def make_pdf(target_bytes: int) -> bytes:
 
 
 def measure_one(path: Path, media_type: str) -> None:
-    """In a fresh interpreter: clean one file, print time and peak memory as JSON."""
-    from tipline.intake import isolation
+    """In a fresh interpreter: clean one file as an attachment is (the archive measure, then
+    the cleaning process), print time, CPU and peak memory as JSON."""
+    from tipline.intake import archives, isolation, mat2_cleaning
 
     data = path.read_bytes()
     with contextlib.suppress(isolation.CleaningFailed):  # start the fork server before timing
         isolation.clean_in_child(b"", "text/plain")
     measured: dict[str, float] = {}
+    own_cpu = time.process_time()
     started = time.perf_counter()
-    cleaned, _ = isolation.clean_in_child(data, media_type, measured=measured)
+    outcome, out_bytes = "cleaned", 0
+    try:
+        if media_type == mat2_cleaning.ZIP_FAMILY:
+            archives.measure(data)
+        cleaned, _ = isolation.clean_in_child(data, media_type, measured=measured)
+        out_bytes = len(cleaned)
+    except archives.ArchiveTooLarge:
+        outcome = "refused unopened"
+    except isolation.CleaningFailed as failed:
+        outcome = f"stopped ({failed.outcome})"
     seconds = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "child_mb": measured["peak_mb"], "server_mb": own,
-                      "out_bytes": len(cleaned)}))  # fmt: skip
+    # A child stopped at its CPU limit answers nothing: its CPU was the limit.
+    limit = isolation.configured_limits().cpu_seconds
+    child_cpu = measured.get("cpu_s", limit if outcome.startswith("stopped") else 0.0)
+    print(json.dumps({"seconds": seconds, "child_mb": measured.get("peak_mb", 0.0),
+                      "server_mb": own, "child_cpu": child_cpu,
+                      "server_cpu": time.process_time() - own_cpu, "out_bytes": out_bytes,
+                      "outcome": outcome}))  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--hostile-only", action="store_true", help="only the hostile files")
     parser.add_argument("--one", nargs=2, metavar=("PATH", "TYPE"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.one:
@@ -115,22 +136,28 @@ def main() -> None:
         return
 
     from tipline.intake import cleaning, isolation
+    from tipline.intake.tests.samples_archives import docx_bomb, heavy_docx
 
     status = isolation.mat2_status()
     print(f"mat2: {status.detail}; limits {isolation.Limits()}; {os.cpu_count()} cores")
-    samples = [
-        (".docx", lambda: make_docx(20 * MiB)),
-        (".mp4", lambda: make_mp4(50)),
-        (".pdf", lambda: make_pdf(20 * MiB)),
+    ordinary = [
+        ("docx", lambda: make_docx(20 * MiB), arguments.repeat),
+        ("mp4", lambda: make_mp4(50), arguments.repeat),
+        ("pdf", lambda: make_pdf(20 * MiB), arguments.repeat),
     ]
+    hostile = [  # once each: the second one takes the whole CPU limit
+        ("bomb.docx", lambda: docx_bomb(400), 1),
+        ("heavy.docx", lambda: heavy_docx(24), 1),
+    ]
+    samples = hostile if arguments.hostile_only else ordinary + hostile
     with tempfile.TemporaryDirectory() as folder:
-        for extension, make in samples:
+        for name, make, repeat in samples:
             data = make()
-            path = Path(folder) / f"sample{extension}"
+            path = Path(folder) / name
             path.write_bytes(data)
             media_type = cleaning.detect_type(data[:16])
             runs = []
-            for _ in range(arguments.repeat):
+            for _ in range(repeat):
                 result = subprocess.run(
                     [sys.executable, __file__, "--one", str(path), str(media_type)],
                     capture_output=True,
@@ -139,9 +166,11 @@ def main() -> None:
                 runs.append(json.loads(result.stdout))
             best = min(runs, key=lambda run: run["seconds"])
             print(
-                f"{extension:6} {len(data) / MiB:6.1f} MB -> {best['out_bytes'] / MiB:6.1f} MB  "
+                f"{name:10} {len(data) / MiB:6.1f} MB -> {best['out_bytes'] / MiB:6.1f} MB  "
+                f"{best['outcome']:18} "
                 f"time median {sorted(r['seconds'] for r in runs)[len(runs) // 2]:6.2f} s  "
-                f"(best {best['seconds']:.2f} s)  "
+                f"(best {best['seconds']:.2f} s)  CPU: cleaning process "
+                f"{best['child_cpu']:5.2f} s, server side {best['server_cpu']:5.2f} s  "
                 f"peak memory: cleaning process {max(r['child_mb'] for r in runs):6.0f} MB, "
                 f"server side {max(r['server_mb'] for r in runs):5.0f} MB"
             )

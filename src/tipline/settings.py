@@ -226,6 +226,16 @@ if HTTPS:
 # Attachments are cleaned in a separate process (tipline.intake.isolation) with these limits,
 # in a private folder on a memory-backed file system.
 CLEANING_SECONDS = env.integer("TIPLINE_CLEANING_SECONDS", 120, minimum=1)
+# CPU seconds one cleaning may use: a 20 MB .docx full of photos takes about 1 s (bench/
+# cleaning.py); a hostile file is stopped here, well before a reporter gives up waiting.
+CLEANING_CPU_SECONDS = env.integer("TIPLINE_CLEANING_CPU_SECONDS", 20, minimum=1)
+# Cleanings at once per process, apart from the admission gate's slots (half this process's
+# share of the cores): hostile files never take the cores sign-in and receipts need.
+CLEANING_CONCURRENCY = env.integer(
+    "TIPLINE_CLEANING_CONCURRENCY", max(1, ARGON2_CONCURRENCY // 2), minimum=1
+)
+# How long a file waits for a cleaning slot before it is refused as "busy".
+CLEANING_WAIT_SECONDS = env.integer("TIPLINE_CLEANING_WAIT_SECONDS", 60, minimum=0)
 CLEANING_MEMORY_MB = env.integer("TIPLINE_CLEANING_MEMORY_MB", 1536, minimum=256)
 CLEANING_SCRATCH_DIR = env.text("TIPLINE_CLEANING_SCRATCH_DIR", "")
 
@@ -340,3 +350,7 @@ SHARING_MAX_PACKAGE_BYTES = env.integer("TIPLINE_SHARING_MAX_PACKAGE_MB", 64, mi
 # The first retry of an undelivered package waits this long, each next one twice as long
 # (at most an hour).
 SHARING_RETRY_SECONDS = env.integer("TIPLINE_SHARING_RETRY_SECONDS", 15, minimum=1)
+# A package neither taken nor refused by the partner's signed word (unreachable, an answer
+# that is not the partner's) is given up this long after it was queued, and its share shown
+# as "could not be delivered" with the last reason: never retried for ever.
+SHARING_GIVE_UP_HOURS = env.integer("TIPLINE_SHARING_GIVE_UP_HOURS", 72, minimum=1)

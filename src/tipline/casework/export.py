@@ -2,8 +2,15 @@
 
 The zip is built while it is sent (zipfile writes to an unseekable stream with data
 descriptors), so decrypted attachments never touch the disk and memory stays flat.
+
+Members are named so that the archive unpacks alike on Windows, macOS and Linux, whatever
+name the reporter's device or a partner gave a file (`member_names`): each attachment is
+`attachments/NN-name`, numbered, with only characters every system takes; the name it
+came with is in summary.txt, beside the member's.
 """
 
+import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 
@@ -58,7 +65,78 @@ def handling_lines(handling: Handling | None) -> list[str]:
     return lines
 
 
-def summary_text(opened: conversation.OpenedReport, answers: list[tuple[str, str]]) -> str:
+# Not allowed in a file name on Windows (and ":" on macOS, "/" everywhere).
+_FORBIDDEN = frozenset('<>:"/\\|?*')
+# Names Windows keeps for devices, whatever the extension ("CON.txt" included).
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{device}{digit}" for device in ("COM", "LPT") for digit in "0123456789¹²³"]
+)
+# A name's length: short enough for Windows' 260-character paths in most folders, and in
+# UTF-8 bytes well within the 255 that Linux and macOS file systems take.
+MAX_NAME_CHARACTERS = 80
+MAX_NAME_BYTES = 200
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
+
+
+def member_names(originals: list[str]) -> list[str]:
+    """A safe, unique member name for each attachment, in order: `attachments/NN-name`.
+
+    Control and format characters (a right-to-left override that turns "gpj.exe" into
+    "exe.jpg") and the characters Windows forbids become "_"; the name is NFC (macOS would
+    otherwise unpack "é" as two characters), loses leading and trailing dots and spaces,
+    and is shortened keeping its extension; the number in front makes every name unique
+    (also where case does not count) and no name a reserved device ("01-CON")."""
+    width = max(2, len(str(len(originals))))
+    return [
+        f"attachments/{index:0{width}d}-{_safe_name(original)}"
+        for index, original in enumerate(originals, start=1)
+    ]
+
+
+def _safe_name(original: str) -> str:
+    name = "".join(
+        "_" if character in _FORBIDDEN or _invisible(character) else character
+        for character in unicodedata.normalize("NFC", original)
+    ).strip(" ._")
+    if not name:
+        return "file"
+    extension_match = _EXTENSION.search(name)
+    extension = extension_match.group(0) if extension_match else ""
+    stem = name[: len(name) - len(extension)].rstrip(" .")
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = f"_{stem}"
+    stem = stem[: MAX_NAME_CHARACTERS - len(extension)]
+    while len((stem + extension).encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem.rstrip(" .") or "file") + extension
+
+
+# Joiners that Persian and Urdu words need: harmless in a file name.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _invisible(character: str) -> bool:
+    """Control, format (bidi overrides), private or unassigned characters, and every space
+    but the plain one."""
+    if character == " " or character in _JOINERS:
+        return False
+    return unicodedata.category(character)[0] in "CZ"
+
+
+def _shown(original: str) -> str:
+    """The original name as summary.txt prints it: control characters written out."""
+    return "".join(
+        f"\\u{ord(character):04x}" if unicodedata.category(character) in ("Cc", "Cf") else character
+        for character in original
+    )
+
+
+def summary_text(
+    opened: conversation.OpenedReport,
+    answers: list[tuple[str, str]],
+    files: list[tuple[str, str]] = (),  # type: ignore[assignment]
+) -> str:
     report = opened.report
     content = conversation.read_content(opened)
     origin = shared_origin(report.id)
@@ -100,6 +178,9 @@ def summary_text(opened: conversation.OpenedReport, answers: list[tuple[str, str
     lines += ["", "Internal notes:"]
     for note, text in read_notes(opened):
         lines.append(f"[{note.written_at:%Y-%m-%d %H:%M}] {note.author}: {text}")
+    if files:
+        lines += ["", "Files (in this archive: as sent):"]
+        lines += [f"{member}: {_shown(original)}" for member, original in files]
     return "\n".join(lines) + "\n"
 
 
@@ -108,13 +189,18 @@ def stream_zip(
 ) -> Iterator[bytes]:
     report, key = opened.report, opened.report_key
     pipe = _Pipe()
+    attachments = list(Attachment.objects.filter(report=report).order_by("uploaded_at", "id"))
+    originals = [
+        decrypt_details(key, report.id, attachment.id, bytes(attachment.details))["name"]
+        for attachment in attachments
+    ]
+    names = member_names(originals)
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
-        archive.writestr("summary.txt", summary_text(opened, answers))
+        archive.writestr(
+            "summary.txt", summary_text(opened, answers, list(zip(names, originals, strict=True)))
+        )
         yield pipe.take()
-        used: set[str] = set()
-        for attachment in Attachment.objects.filter(report=report):
-            details = decrypt_details(key, report.id, attachment.id, bytes(attachment.details))
-            name = _unique(f"attachments/{details['name']}", used)
+        for attachment, name in zip(attachments, names, strict=True):
             with (
                 open(storage.attachment_path(report.id, attachment.id), "rb") as source,
                 archive.open(name, "w", force_zip64=True) as member,
@@ -125,13 +211,3 @@ def stream_zip(
                     member.write(chunk)
                     yield pipe.take()
     yield pipe.take()
-
-
-def _unique(name: str, used: set[str]) -> str:
-    candidate, counter = name, 1
-    while candidate in used:
-        counter += 1
-        stem, dot, suffix = name.rpartition(".")
-        candidate = f"{stem} ({counter}).{suffix}" if dot else f"{name} ({counter})"
-    used.add(candidate)
-    return candidate

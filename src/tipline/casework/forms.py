@@ -112,6 +112,11 @@ class ReplyForm(forms.Form):
             % {"name": name},
             "unreadable": gettext("“%(name)s” could not be read. It may be damaged.")
             % {"name": name},
+            "archive_too_large": gettext(
+                "“%(name)s” would unpack to far more than its size, so it was not accepted."
+            )
+            % {"name": name},
+            "busy": gettext("Files cannot be checked just now. Try again in a few minutes."),
         }
         return (
             messages.get(problem, gettext("The files could not be received."))

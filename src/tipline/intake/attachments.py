@@ -9,15 +9,17 @@ from uuid import UUID
 
 from tipline import vault
 from tipline.desks.models import Desk, UncleanableFiles
+from tipline.throttling import gate
 
-from . import cleaning, storage
+from . import archives, cleaning, storage
 from .models import Attachment, Message, Report
 from .uploads import PendingUpload, ReceivedFile, attachment_context
 
 
 class AttachmentRefused(Exception):
     """A file the desk will not keep. `reason`: "uncleanable", "unreadable", "too_large",
-    "too_many"; shown to the reporter with the file's name."""
+    "too_many", "archive_too_large" (a ZIP bomb, `archives`), "busy" (no cleaning slot in
+    time); shown to the reporter with the file's name."""
 
     def __init__(self, name: str, reason: str) -> None:
         super().__init__(f"{name}: {reason}")
@@ -104,11 +106,18 @@ def _keep(
     )
     cleaned: bytes | None = None
     if cleanable:
+        # The Argon2id derivation is done: cleaning waits for a cleaning slot, not the
+        # gate's, so hostile files do not hold the slots sign-in and receipts need.
+        gate.give_back_admission()
         plaintext = b"".join(_received_plaintext(pending, received))
         try:
             cleaned, media_type = cleaning.clean(plaintext, media_type)
+        except cleaning.ArchiveTooLarge:
+            raise AttachmentRefused(received.name, "archive_too_large") from None
         except cleaning.UnreadableFile:
             raise AttachmentRefused(received.name, "unreadable") from None
+        except cleaning.CleaningBusy:
+            raise AttachmentRefused(received.name, "busy") from None
         except cleaning.CannotClean:
             cleaned = None  # a ZIP that is no office document: the desk's rule decides
         del plaintext
@@ -117,6 +126,11 @@ def _keep(
         pieces = iter([cleaned])
         metadata = "removed"
     elif desk.uncleanable_files == UncleanableFiles.WARN:
+        if archives.is_zip(received.head):  # kept as it is: it must not inflate either
+            try:
+                archives.measure_stream(_received_plaintext(pending, received))
+            except archives.ArchiveTooLarge:
+                raise AttachmentRefused(received.name, "archive_too_large") from None
         pieces = _received_plaintext(pending, received)  # streamed: constant memory
         metadata = "kept"
     else:

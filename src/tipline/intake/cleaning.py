@@ -7,14 +7,21 @@ What is covered, by whom:
   left behind. The picture is turned upright first, as EXIF said. Animated images keep
   their first frame. Images over `MAX_IMAGE_PIXELS` are refused (decompression bombs).
 - PDF (pikepdf): the document information dictionary (author, creator, producer, dates),
-  XMP metadata of the document and of each page, and the author and date of annotations.
+  XMP metadata of the document and of each page, and the author and date of annotations;
+  and everything active (`_make_inert`): JavaScript, actions run on opening or on events,
+  actions that reach out (web addresses, other files, programs, form submission, data
+  import), embedded files and their annotations, XFA forms. A reader that follows a link
+  tells a server when and from where the report was read; only jumps within the document
+  are kept. A PDF that still carries any of it after cleaning is not kept as cleaned.
 
 - Office documents (.docx, .xlsx, .pptx), OpenDocument (.odt, .ods, .odp, .odg), audio
   (MP3, Ogg, FLAC, WAV) and video (MP4, AVI) (mat2, see `mat2_cleaning`): author, company,
   revision data, comments, printer paths, tags, cover art, GPS and dates. Only when mat2
   and ffmpeg are installed (`isolation.mat2_status`).
 
-Every cleaning runs in a separate process with a time and memory limit (`isolation`).
+Every cleaning runs in a separate process with a time and memory limit (`isolation`), and
+an archive (office, OpenDocument, EPUB, ZIP) is first measured from its central directory
+(`archives`): one that would inflate past the bounds is refused without being opened.
 Other types are not cleaned (`CannotClean`); the desk decides whether to refuse them or to
 keep them after warning the reporter. Types are recognised by their first bytes, never by
 the name or the type the browser claims.
@@ -27,7 +34,7 @@ from pathlib import Path
 import pikepdf
 from PIL import Image, ImageOps
 
-from . import isolation, mat2_cleaning
+from . import archives, isolation, mat2_cleaning
 
 MAX_IMAGE_PIXELS = 60_000_000  # about 60 megapixels; phone cameras stay well below
 # Cleaning works in memory; a cleanable file above this is treated as not cleanable.
@@ -58,6 +65,14 @@ class UnreadableFile(Exception):
     """The file claims to be a type Tipline cleans, but cannot be read as one."""
 
 
+class ArchiveTooLarge(UnreadableFile):
+    """An archive that declares more than Tipline unpacks (`archives`): never opened."""
+
+
+class CleaningBusy(Exception):
+    """No cleaning slot came free in time: the file was not looked at; send it again."""
+
+
 def detect_type(head: bytes) -> str | None:
     """The media type of a file from its first bytes, or None when not recognised."""
     for signature, media_type in _SIGNATURES:
@@ -84,15 +99,24 @@ def is_cleanable(media_type: str | None) -> bool:
 def clean(data: bytes, media_type: str | None) -> tuple[bytes, str]:
     """The file without its hidden data, and its media type (images may change format).
 
-    Runs in a separate, limited process; a file that breaks a parser, or takes too long or
-    too much memory, raises `UnreadableFile`."""
+    Runs in a separate, limited process, in one of the cleaning slots; a file that breaks a
+    parser, or takes too long or too much memory, raises `UnreadableFile`, an archive over
+    the bounds `ArchiveTooLarge` before anything is unpacked, and no free slot in time
+    `CleaningBusy`."""
     if not is_cleanable(media_type):
         raise CannotClean(media_type)
+    if media_type == mat2_cleaning.ZIP_FAMILY:
+        try:
+            archives.measure(data)
+        except archives.ArchiveTooLarge as error:
+            raise ArchiveTooLarge(str(error)) from None
     try:
         return isolation.clean_in_child(data, str(media_type))
     except isolation.CleaningFailed as failed:
         if failed.outcome == "uncleanable":
             raise CannotClean(str(failed)) from None
+        if failed.outcome == "busy":
+            raise CleaningBusy from None
         raise UnreadableFile(str(failed)) from None
 
 
@@ -168,11 +192,104 @@ def _clean_pdf(data: bytes) -> bytes:
                     for key in ("/T", "/M", "/CreationDate"):
                         if key in annotation:
                             del annotation[key]
+            _make_inert(pdf)
             output = io.BytesIO()
             pdf.save(output, deterministic_id=True)
-            return output.getvalue()
+        cleaned = output.getvalue()
+        with pikepdf.open(io.BytesIO(cleaned)) as saved:
+            left = active_content(saved)
     except pikepdf.PdfError as error:
         raise UnreadableFile(str(error)) from error
+    if left:  # nothing known stays; should a new kind slip past, the file is not "cleaned"
+        raise CannotClean(f"active content remains: {', '.join(sorted(left))}")
+    return cleaned
+
+
+# Keys that run something, reach out or carry a file, wherever they are: document and
+# page open/close and event actions (/OpenAction, /AA), JavaScript (/JS, the /JavaScript
+# name tree), a base web address (/URI), embedded files (/EmbeddedFiles, a file
+# specification's /EF), XFA forms (/XFA, which readers may run scripts from).
+_ACTIVE_KEYS = {"/JS", "/JavaScript", "/OpenAction", "/AA", "/URI", "/EmbeddedFiles", "/EF"}
+_ACTIVE_KEYS |= {"/XFA", "/NeedsRendering", "/RichMediaContent"}
+# Actions (a link's or a form field's /A, and the chain of /Next): only a jump to a place
+# in the same document is inert. /URI, /Launch, /SubmitForm, /GoToR, /GoToE, /ImportData,
+# /JavaScript, /Rendition, /Sound, /Movie, /RichMediaExecute and any other go.
+_INERT_ACTIONS = {"/GoTo"}
+_ACTION_KEYS = ("/A", "/Next")
+# Annotations that carry or play a file.
+_ACTIVE_ANNOTATIONS = {"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D"}
+
+
+def _make_inert(pdf: pikepdf.Pdf) -> None:
+    for page in pdf.pages:
+        annotations = page.obj.get("/Annots")
+        if isinstance(annotations, pikepdf.Array):
+            kept = [a for a in annotations if _name(a.get("/Subtype")) not in _ACTIVE_ANNOTATIONS]
+            if len(kept) != len(annotations):
+                page.obj.Annots = pikepdf.Array(kept)
+    for item in pdf.objects:
+        _strip(item)
+
+
+def _strip(item: object) -> None:
+    """Remove active keys and non-inert actions from `item` and the direct objects inside it
+    (indirect ones are each visited from `pdf.objects`, so a cycle never loops)."""
+    if isinstance(item, pikepdf.Dictionary | pikepdf.Stream):
+        for key in list(item.keys()):
+            value = item[key]
+            if key in _ACTIVE_KEYS or (key in _ACTION_KEYS and not _inert_action(value)):
+                del item[key]
+            elif _direct(value):
+                _strip(value)
+    elif isinstance(item, pikepdf.Array):
+        for value in item:
+            if _direct(value):
+                _strip(value)
+
+
+def _direct(value: object) -> bool:
+    """A dictionary or array held inside its parent (not a reference to another object)."""
+    return isinstance(value, pikepdf.Dictionary | pikepdf.Array) and not value.is_indirect
+
+
+def _inert_action(action: object) -> bool:
+    return isinstance(action, pikepdf.Dictionary) and _name(action.get("/S")) in _INERT_ACTIONS
+
+
+def _name(value: object) -> str:
+    return str(value) if isinstance(value, pikepdf.Name) else ""
+
+
+def active_content(pdf: pikepdf.Pdf) -> set[str]:
+    """What in `pdf` could run, reach out or carry a file (for `_clean_pdf`, and tests)."""
+    found: set[str] = set()
+
+    def look(item: object) -> None:
+        if isinstance(item, pikepdf.Dictionary | pikepdf.Stream):
+            found.update(key for key in item.keys() if key in _ACTIVE_KEYS)  # noqa: SIM118 - pikepdf
+            # An action (its /Type is optional) that would do something: a target file,
+            # address, script, fields to send or a chain.
+            kind, of_type = _name(item.get("/S")), _name(item.get("/Type"))
+            acts = any(key in item for key in ("/F", "/Win", "/URI", "/JS", "/Fields", "/Next"))
+            if kind and of_type in ("", "/Action") and kind not in _INERT_ACTIONS and acts:
+                found.add(kind)
+            if _name(item.get("/Subtype")) in _ACTIVE_ANNOTATIONS:
+                found.add(_name(item.get("/Subtype")))
+            if of_type == "/EmbeddedFile":
+                found.add("/EmbeddedFile")
+            for key in item.keys():  # noqa: SIM118 - a pikepdf Dictionary iterates its keys so
+                value = item[key]
+                if _direct(value):
+                    look(value)
+        elif isinstance(item, pikepdf.Array):
+            for value in item:
+                if _direct(value):
+                    look(value)
+
+    look(pdf.trailer)
+    for item in pdf.objects:
+        look(item)
+    return found
 
 
 PREVIEW_SIDE = 1024

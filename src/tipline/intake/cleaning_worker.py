@@ -28,12 +28,21 @@ def _limit(memory_mb: int, cpu_seconds: int) -> None:
 
 
 def _answer(connection: Connection, outcome: str, media_type: str = "", detail: str = "") -> None:
-    # Peak resident memory of this process and of what it started (ffmpeg), for bench/.
+    # Peak resident memory and CPU of this process and of what it started (ffmpeg), for
+    # bench/.
     peak_kb = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     )
-    header = {"outcome": outcome, "type": media_type, "detail": detail[:200], "peak_kb": peak_kb}
+    used = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    cpu = sum(usage.ru_utime + usage.ru_stime for usage in used)
+    header = {
+        "outcome": outcome,
+        "type": media_type,
+        "detail": detail[:200],
+        "peak_kb": peak_kb,
+        "cpu_s": round(cpu, 3),
+    }
     connection.send_bytes(json.dumps(header).encode())
 
 

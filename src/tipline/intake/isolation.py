@@ -7,6 +7,12 @@ itself before it reads a byte: address space (`RLIMIT_AS`, also for ffmpeg, whic
 starts), CPU seconds, file size, no core files. The parent kills the child's whole process
 group when the wall-clock limit passes, and removes its scratch folder whatever happened.
 
+Cleanings have slots of their own (`CLEANING_CONCURRENCY` per process), apart from the
+admission gate's: a request gives back its gate slot before it waits for a cleaning slot
+(`intake.attachments`), so that hostile files keep at most these slots' cores busy, each
+for at most the CPU limit, while sign-in, receipts and reports without files go on. A file
+that finds no cleaning slot within `CLEANING_WAIT_SECONDS` is refused as "busy".
+
 The file goes to the child through a pipe, and comes back the same way. Where a parser
 needs a file name (mat2), the child writes it into a private folder on a memory-backed file
 system (`/dev/shm` by default), so no plaintext reaches a disk.
@@ -28,7 +34,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -36,12 +44,16 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 DEFAULT_SECONDS = 120
+DEFAULT_CPU_SECONDS = 20
 DEFAULT_MEMORY_MB = 1536
+DEFAULT_SLOTS = 1
+DEFAULT_WAIT_SECONDS = 60
 WORKER_MODULE = "tipline.intake.cleaning_worker"
 
 
 class CleaningFailed(Exception):
-    """The child could not clean the file. `outcome`: "uncleanable" or "unreadable"."""
+    """The child could not clean the file. `outcome`: "uncleanable", "unreadable", or "busy"
+    (no cleaning slot came free in time)."""
 
     def __init__(self, outcome: str, detail: str = "") -> None:
         super().__init__(f"{outcome}: {detail}")
@@ -50,9 +62,12 @@ class CleaningFailed(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    seconds: int = DEFAULT_SECONDS
+    seconds: int = DEFAULT_SECONDS  # wall clock
     memory_mb: int = DEFAULT_MEMORY_MB
     scratch: Path | None = None  # a memory-backed folder; /dev/shm when None and present
+    cpu_seconds: int = DEFAULT_CPU_SECONDS
+    slots: int = DEFAULT_SLOTS  # cleanings at once in this process
+    wait_seconds: int = DEFAULT_WAIT_SECONDS  # for a cleaning slot
 
 
 def configured_limits() -> Limits:
@@ -66,7 +81,28 @@ def configured_limits() -> Limits:
         seconds=getattr(settings, "CLEANING_SECONDS", DEFAULT_SECONDS),
         memory_mb=getattr(settings, "CLEANING_MEMORY_MB", DEFAULT_MEMORY_MB),
         scratch=Path(scratch) if scratch else None,
+        cpu_seconds=getattr(settings, "CLEANING_CPU_SECONDS", DEFAULT_CPU_SECONDS),
+        slots=getattr(settings, "CLEANING_CONCURRENCY", DEFAULT_SLOTS),
+        wait_seconds=getattr(settings, "CLEANING_WAIT_SECONDS", DEFAULT_WAIT_SECONDS),
     )
+
+
+_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def cleaning_slot(limits: Limits) -> Iterator[None]:
+    """One of this process's cleaning slots for the block; `CleaningFailed("busy")` when
+    none comes free within the limits' wait."""
+    with _slots_lock:
+        slots = _slots.setdefault(limits.slots, threading.BoundedSemaphore(limits.slots))
+    if not slots.acquire(timeout=limits.wait_seconds):
+        raise CleaningFailed("busy", "no cleaning slot came free")
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def scratch_root(limits: Limits) -> str | None:
@@ -100,15 +136,22 @@ def clean_in_child(
     measured: dict[str, float] | None = None,
 ) -> tuple[bytes, str]:
     """The cleaned file and its type, from a limited child process; `CleaningFailed` else.
-    `measured` receives the child's peak memory in MB (for benchmarks)."""
+    `measured` receives the child's peak memory in MB and CPU seconds (for benchmarks)."""
+    limits = limits or configured_limits()
+    with cleaning_slot(limits):
+        return _clean_in_child(data, media_type, limits, measured)
+
+
+def _clean_in_child(
+    data: bytes, media_type: str, limits: Limits, measured: dict[str, float] | None
+) -> tuple[bytes, str]:
     from . import cleaning_worker
 
-    limits = limits or configured_limits()
     scratch = tempfile.mkdtemp(prefix="tipline-clean-", dir=scratch_root(limits))
     ours, theirs = _CONTEXT.Pipe()
     process = _CONTEXT.Process(
         target=cleaning_worker.run,
-        args=(theirs, scratch, limits.memory_mb, limits.seconds, media_type),
+        args=(theirs, scratch, limits.memory_mb, limits.cpu_seconds, media_type),
         daemon=True,
     )
     try:
@@ -122,6 +165,7 @@ def clean_in_child(
             outcome = answer.get("outcome") if isinstance(answer, dict) else None
             if measured is not None and outcome:
                 measured["peak_mb"] = float(answer.get("peak_kb", 0)) / 1024
+                measured["cpu_s"] = float(answer.get("cpu_s", 0))
             if outcome == "cleaned":
                 return _receive(ours, deadline), str(answer["type"])
         except (OSError, EOFError, ValueError, TypeError, KeyError) as error:

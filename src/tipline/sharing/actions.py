@@ -22,7 +22,7 @@ from tipline.intake.conversation import OpenedReport
 from tipline.intake.models import Report
 
 from . import drafts, outbox, packages, selectors, stix
-from .cards import Card
+from .cards import Card, accepting_desks
 from .identity import ensure_identity
 from .models import (
     BackMessage,
@@ -164,6 +164,10 @@ def set_partner_state(partner: Partner, state: str, *, acting_user: StaffUser) -
 def set_desk_rules(
     desk: Desk, *, accepts_shares: bool, requires_approval: bool, acting_user: StaffUser
 ) -> None:
+    """Raises `ValidationError` for a training desk asked to accept shares: its reports are
+    synthetic, and a real report shared into it would be worked as an exercise."""
+    if accepts_shares and desk.is_training:
+        raise ValidationError(training_desk_takes_no_shares())
     with transaction.atomic():
         DeskSharing.objects.update_or_create(
             desk=desk,
@@ -176,6 +180,25 @@ def set_desk_rules(
             accepts_shares=accepts_shares,
             requires_approval=requires_approval,
         )
+
+
+def training_desk_takes_no_shares() -> str:
+    """Why a training desk cannot be opened to shares, in the reader's language."""
+    return _(
+        "A training desk cannot accept shares: its reports are synthetic, and a real report "
+        "shared into it would be worked as an exercise."
+    )
+
+
+def training_desks_to_share_with(own_desk: Desk) -> list[str]:
+    """The slugs a training report may be shared with: the installation's other training
+    desks, and nothing else."""
+    return list(
+        Desk.objects.filter(is_training=True)
+        .exclude(pk=own_desk.pk)
+        .order_by("slug")
+        .values_list("slug", flat=True)
+    )
 
 
 # Sharing a report -------------------------------------------------------------------------
@@ -417,16 +440,14 @@ def _seal(partner: Partner | None, payload: bytes) -> bytes:
 
 
 def _check_target(own_desk: Desk, partner: Partner | None, desk_slug: str) -> None:
-    # Synthetic training reports never reach a real desk, here or at a partner.
-    if own_desk.is_training and (
-        partner is not None or not Desk.objects.filter(slug=desk_slug, is_training=True).exists()
-    ):
-        raise ValidationError(_("A training report can be shared only with a training desk."))
+    # Synthetic training reports never reach a real desk, here or at a partner; they go to
+    # another training desk of this installation (which accepts no other shares).
+    if own_desk.is_training:
+        if partner is not None or desk_slug not in training_desks_to_share_with(own_desk):
+            raise ValidationError(_("A training report can be shared only with a training desk."))
+        return
     if partner is None:
-        if (
-            desk_slug == own_desk.slug
-            or not DeskSharing.objects.filter(desk__slug=desk_slug, accepts_shares=True).exists()
-        ):
+        if desk_slug == own_desk.slug or desk_slug not in {d.slug for d in accepting_desks()}:
             raise ValidationError(_("That desk does not accept shares."))
         return
     if not partner.can_share:

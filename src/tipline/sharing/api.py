@@ -3,6 +3,16 @@
 No session, no cookie, no CSRF token: the package authenticates itself (signed by a partner
 key, encrypted to ours), and our answer does too (signed by this installation, naming the
 package's digest: `answers`). The body is read in bounded pieces, never more than the limit.
+
+The endpoint declares its own body limit (`TIPLINE_SHARING_MAX_PACKAGE_MB`, 64 MiB by
+default), not the admission gate's 1 MiB for forms: a package with one phone photo is
+larger than that, and the gate's unsigned 413 would make the sender retry it for ever.
+Above the limit the answer is the signed `too_large`; below it the body comes through the
+gate's `BoundedBody` (no stalls, a bounded time). A body up to `DRAIN_BYTES` (or four
+times the limit, if more) is read and thrown away before that answer: a server that answers
+and closes while the sender is still sending resets the connection, the sender never hears
+the answer and would retry a package that can never be taken. A larger one is refused
+unread.
 """
 
 import logging
@@ -12,20 +22,27 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from tipline import vault
-from tipline.throttling.gate import allowed_methods
+from tipline.throttling.gate import allowed_methods, body_limit
 
 from . import answers
 from .identity import IdentityUnavailable, unlocked_identity
 from .receiving import PackageRefused, receive_package
 
 CHUNK = 64 * 1024
+DRAIN_BYTES = 256 * 1024 * 1024
 logger = logging.getLogger(__name__)
+
+
+def package_limit() -> int:
+    """The largest body taken: the configured package size, and room for the envelope."""
+    return int(settings.SHARING_MAX_PACKAGE_BYTES) + 1024
 
 
 @csrf_exempt  # machine-to-machine: authenticated by the package's signature, no cookie
 @allowed_methods("POST")
+@body_limit(None)  # checked here against `package_limit`, refused with a signed answer
 def packages_endpoint(request: HttpRequest) -> HttpResponse:
-    limit = settings.SHARING_MAX_PACKAGE_BYTES + 1024
+    limit = package_limit()
     # The body is not read when it is refused for its length: the answer then names the
     # digest the sender declared, so that it still counts for that package only.
     declared = _declared_digest(request)
@@ -34,6 +51,8 @@ def packages_endpoint(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return _answer(answers.Answer(answers.REFUSED, "malformed", None, declared), 400)
     if length > limit:
+        if length <= max(DRAIN_BYTES, 4 * limit):
+            _drain(request, length)
         return _answer(answers.Answer(answers.REFUSED, "too_large", None, declared), 413)
     body = bytearray()
     while len(body) < length:
@@ -55,6 +74,16 @@ def packages_endpoint(request: HttpRequest) -> HttpResponse:
     except IdentityUnavailable:
         return _identity_unavailable(digest)
     return _answer(answers.Answer(answers.ACCEPTED, taken.code, taken.package_id, digest), 200)
+
+
+def _drain(request: HttpRequest, length: int) -> None:
+    """Read `length` bytes and keep none (in bounded time: the gate's `BoundedBody`)."""
+    left = length
+    while left > 0:
+        piece = request.read(min(CHUNK, left))
+        if not piece:
+            return
+        left -= len(piece)
 
 
 def _answer(answer: answers.Answer, status: int) -> HttpResponse:

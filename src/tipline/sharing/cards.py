@@ -38,12 +38,11 @@ class Card:
 
 def own_card(base_url: str) -> Card:
     identity = ensure_identity()
-    accepting = DeskSharing.objects.filter(accepts_shares=True).select_related("desk")
     languages: set[str] = set()
     desks = []
-    for rule in accepting.order_by("desk__slug"):
-        desks.append({"slug": rule.desk.slug, "name": rule.desk.name})
-        languages.update(rule.desk.languages)
+    for desk in accepting_desks():
+        desks.append({"slug": desk.slug, "name": desk.name})
+        languages.update(desk.languages)
     return Card(
         name=identity.name,
         base_url=base_url.rstrip("/"),
@@ -55,7 +54,10 @@ def own_card(base_url: str) -> Card:
 
 
 def accepting_desks() -> list[Desk]:
-    return [r.desk for r in DeskSharing.objects.filter(accepts_shares=True).select_related("desk")]
+    """The desks that take shares, by slug: never a training desk (its reports are
+    synthetic), also one marked accepting before training desks could not be."""
+    accepting = DeskSharing.objects.filter(accepts_shares=True, desk__is_training=False)
+    return [rule.desk for rule in accepting.select_related("desk").order_by("desk__slug")]
 
 
 def card_json(card: Card) -> str:

@@ -20,7 +20,8 @@ from tipline.intake.conversation import OpenedReport
 from tipline.intake.models import Attachment, Message, translated
 
 from . import stix
-from .models import DeskSharing, Partner, PartnerState
+from .cards import accepting_desks
+from .models import Partner, PartnerState
 
 MAX_TEXT = 20_000
 # Choices are shown (and sent) by their English labels; the question goes in every language
@@ -79,11 +80,19 @@ def offer(opened: OpenedReport, language: str) -> Offer:
 def targets(report_desk: Desk) -> list[tuple[str, str]]:
     """Where a report of `report_desk` may go, as (target, label): the other desks of this
     installation that accept shares ("local:<desk>"), then each paired partner's desks
-    ("<partner id>:<desk>")."""
+    ("<partner id>:<desk>"). A training report goes to the other training desks only: its
+    content is synthetic and must never reach a real desk or partner."""
+    if report_desk.is_training:
+        return [
+            (f"local:{desk.slug}", _("This installation: %(desk)s") % {"desk": desk.name})
+            for desk in Desk.objects.filter(is_training=True)
+            .exclude(pk=report_desk.pk)
+            .order_by("slug")
+        ]
     here = [
-        (f"local:{r.desk.slug}", _("This installation: %(desk)s") % {"desk": r.desk.name})
-        for r in DeskSharing.objects.filter(accepts_shares=True).select_related("desk")
-        if r.desk_id != report_desk.pk
+        (f"local:{desk.slug}", _("This installation: %(desk)s") % {"desk": desk.name})
+        for desk in accepting_desks()
+        if desk.pk != report_desk.pk
     ]
     remote = [
         (f"{p.pk}:{d['slug']}", f"{p.name}: {d['name']}")

@@ -39,6 +39,21 @@ from .refusals import PackageRefused, Sender, mark_received
 MAX_FILES = 50
 
 
+def _receiving_desk(sender: Sender, payload: packages.Payload) -> Desk:
+    """The desk a share is for, if it takes it; else `desk_not_accepting`. A training desk
+    takes nothing from a partner or a real desk, whatever its rules say: only a training
+    report of another training desk of this installation."""
+    desk = Desk.objects.filter(slug=payload.recipient_desk).first()
+    if desk is not None and desk.is_training:
+        from_training = Desk.objects.filter(slug=payload.sender_desk, is_training=True)
+        if sender.partner is None and from_training.exists():
+            return desk
+        raise PackageRefused("desk_not_accepting", 422)
+    if desk is None or not DeskSharing.objects.filter(desk=desk, accepts_shares=True).exists():
+        raise PackageRefused("desk_not_accepting", 422)
+    return desk
+
+
 @dataclass(frozen=True)
 class _Kept:
     file: KeptFile
@@ -46,14 +61,7 @@ class _Kept:
 
 
 def file_share(sender: Sender, payload: packages.Payload) -> str:
-    rule = (
-        DeskSharing.objects.select_related("desk")
-        .filter(desk__slug=payload.recipient_desk, accepts_shares=True)
-        .first()
-    )
-    if rule is None:
-        raise PackageRefused("desk_not_accepting", 422)
-    desk = rule.desk
+    desk = _receiving_desk(sender, payload)
     recipients = sealing_keys_of(desk)
     if not recipients:
         raise PackageRefused("desk_not_ready", 503)
@@ -102,6 +110,8 @@ def _keep_files(
                 metadata = "removed"
             except cleaning.UnreadableFile:
                 metadata = "kept"
+            except cleaning.CleaningBusy:  # every cleaning slot taken: the sender tries later
+                raise PackageRefused("busy", 503) from None
         partial = storage.partial_path(report_id, attachment_id, "partial")
         with open(partial, "wb") as sink:
             sizes = vault.encrypt_stream(

@@ -103,6 +103,7 @@ class ShareState(models.TextChoices):
     DECLINED = "declined", _("Approval declined")
     CANCELLED = "cancelled", _("Cancelled before it left")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    FAILED = "failed", _("Could not be delivered")
 
 
 class Share(models.Model):
@@ -228,6 +229,7 @@ class OutboxState(models.TextChoices):
     SENDING = "sending", _("Sending")
     DELIVERED = "delivered", _("Delivered")
     REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Given up")
 
 
 class OutboxPackage(models.Model):

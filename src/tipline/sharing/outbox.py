@@ -8,7 +8,10 @@ sent again. The receiver files each package id once and answers a repeat with 40
 
 Only a signed answer counts (`answers.verified`): signed by the partner the package went to,
 naming the digest of the bytes sent and the package's id. Anything else, including a 2xx or
-4xx without a valid signature, is "not delivered": the package is tried again later.
+4xx without a valid signature, is "not delivered": the package is tried again later, until
+`SHARING_GIVE_UP_HOURS` after it was queued; then it is given up ("failed"). A signed
+refusal (`too_large`, `desk_not_accepting`, ...) is final at once. Either way the share
+shows it, with the reason (`share_problem`), and is never retried for ever.
 """
 
 import logging
@@ -22,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tipline import jobs, vault
 
@@ -107,6 +111,14 @@ def finish(package: OutboxPackage, outcome: str, reason: str) -> None:
             )
             if package.kind == "share" and package.share_id:
                 Share.objects.filter(pk=package.share_id).update(state=ShareState.REFUSED)
+        elif now - package.created_at > timedelta(hours=settings.SHARING_GIVE_UP_HOURS):
+            OutboxPackage.objects.filter(pk=package.pk).update(
+                state=OutboxState.FAILED,
+                claimed_until=None,
+                last_error=f"given up after {package.attempts} attempts: {reason}"[:200],
+            )
+            if package.kind == "share" and package.share_id:
+                Share.objects.filter(pk=package.share_id).update(state=ShareState.FAILED)
         else:
             wait = timedelta(seconds=settings.SHARING_RETRY_SECONDS * 2 ** (package.attempts - 1))
             OutboxPackage.objects.filter(pk=package.pk).update(
@@ -114,6 +126,29 @@ def finish(package: OutboxPackage, outcome: str, reason: str) -> None:
                 claimed_until=None,
                 last_error=reason[:200],
             )
+
+
+def share_problem(share: Share) -> str:
+    """Why a share was refused or given up, for the case page (in the reader's language);
+    empty for a share on its way or delivered."""
+    if share.state not in (ShareState.REFUSED, ShareState.FAILED):
+        return ""
+    package = (
+        OutboxPackage.objects.filter(share=share, kind="share").order_by("-created_at").first()
+    )
+    reason = package.last_error if package else ""
+    if "too_large" in reason:
+        return _(
+            "The package is larger than the partner takes (with the photos and documents "
+            "chosen). Share fewer or smaller files."
+        )
+    if "desk_not_accepting" in reason:
+        return _("That desk no longer takes shares.")
+    if share.state == ShareState.FAILED:
+        return _("The partner could not be reached for days; it was given up (%(reason)s).") % {
+            "reason": reason
+        }
+    return _("The partner refused it (%(reason)s).") % {"reason": reason}
 
 
 def _after_delivery(package: OutboxPackage, now: Any) -> None:

@@ -39,12 +39,16 @@ def partners(request: HttpRequest) -> HttpResponse:
         desk = Desk.objects.filter(slug=request.POST.get("desk", "")).first()
         if not rules.is_valid() or desk is None:
             return _partners_page(request, status=400)
-        actions.set_desk_rules(
-            desk,
-            accepts_shares=rules.cleaned_data["accepts_shares"],
-            requires_approval=rules.cleaned_data["requires_approval"],
-            acting_user=user,
-        )
+        try:
+            actions.set_desk_rules(
+                desk,
+                accepts_shares=rules.cleaned_data["accepts_shares"],
+                requires_approval=rules.cleaned_data["requires_approval"],
+                acting_user=user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return _partners_page(request, status=400)
         messages.success(request, _("Sharing rules of %(desk)s saved.") % {"desk": desk.name})
         return redirect("sharing:partners")
     return _partners_page(request)

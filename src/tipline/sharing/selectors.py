@@ -9,7 +9,7 @@ from uuid import UUID
 from tipline import vault
 from tipline.intake.conversation import OpenedReport
 
-from . import stix
+from . import outbox, stix
 from .models import BackMessage, ReceivedShare, Share
 
 
@@ -90,6 +90,7 @@ def shares_of(opened: OpenedReport) -> list[tuple[Share, dict[str, Any], list[Sh
             bytes(share.share_private_key),
             f"share/{share.id}",
         )
+        share.problem = outbox.share_problem(share)  # type: ignore[attr-defined]
         shown.append((share, draft, messages))
     return shown
 

@@ -401,6 +401,27 @@ def declared_length(request: HttpRequest) -> int:
         return 0
 
 
+# The request this thread is answering, while it holds a slot (`give_back_admission`).
+_admitted = threading.local()
+
+
+def give_back_admission() -> None:
+    """Leave the gate's slot now, for the rest of the request this thread answers (if it
+    holds one): its Argon2id derivation is done, and what follows (cleaning files) has slots
+    of its own (`intake.isolation.cleaning_slot`). A hostile file then cannot hold a slot
+    that sign-in and receipts need for as long as it takes to be stopped."""
+    request = getattr(_admitted, "request", None)
+    if request is not None:
+        _leave_slot(request)
+
+
+def _leave_slot(request: HttpRequest) -> None:
+    _admitted.request = None
+    if getattr(request, "_admission_slot", None) is not None:
+        request._admission_slot.leave()  # type: ignore[attr-defined]
+        request._admission_slot = None  # type: ignore[attr-defined]
+
+
 class AdmissionControl:
     """Size check, surge check, bounded body, then a slot for the views that derive."""
 
@@ -411,9 +432,7 @@ class AdmissionControl:
         try:
             return self.get_response(request)
         finally:
-            if getattr(request, "_admission_slot", None) is not None:
-                request._admission_slot.leave()  # type: ignore[attr-defined]
-                request._admission_slot = None  # type: ignore[attr-defined]
+            _leave_slot(request)
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
@@ -436,6 +455,7 @@ class AdmissionControl:
             if not chosen.enter():
                 raise AdmissionRefused
             request._admission_slot = chosen  # type: ignore[attr-defined]
+            _admitted.request = request
 
         sock = request.META.get("gunicorn.socket")
         try:

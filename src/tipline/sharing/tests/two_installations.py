@@ -145,11 +145,24 @@ def wait_for(check: Callable[[], bool], seconds: float = 90) -> None:
     raise AssertionError("waited in vain")
 
 
+def fingerprint_of(installation: Installation) -> str:
+    """What the installation's administrator reads out (from `tipline partnercard`)."""
+    done = subprocess.run(
+        [tipline_command(), "partnercard"],
+        env=installation.env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    return done.stderr.split("this installation's fingerprint: ", 1)[1].splitlines()[0]
+
+
 def pair(a: Installation, b: Installation, folder: Path) -> None:
     for one, other in [(a, b), (b, a)]:
         card = folder / f"{uuid.uuid4()}.json"
         card.write_text(one.run("partnercard", "--url", one.url))
-        other.run("addpartner", str(card))
+        other.run("addpartner", str(card), "--fingerprint", fingerprint_of(one))
 
 
 def databases(how_many: int = 2) -> Iterator[tuple[str, ...]]:

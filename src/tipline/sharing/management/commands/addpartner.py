@@ -1,3 +1,4 @@
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -9,14 +10,30 @@ from tipline.sharing.actions import add_partner, add_system_partner
 from tipline.sharing.cards import BadCard, parse_card
 
 
+def same_fingerprint(typed: str, card_fingerprint: str) -> bool:
+    """Whether the digits typed (spaces, dashes or none between the groups) are the card's."""
+    digits = re.sub(r"[\s\-]", "", typed)
+    return digits.isascii() and digits.isdigit() and digits == card_fingerprint.replace(" ", "")
+
+
 class Command(BaseCommand):
     help = (
-        "Add a partner installation from its card file ('-' reads stdin); or, with --taxii "
-        "or --misp, a partner that does not run Tipline."
+        "Add a partner installation from its card file ('-' reads stdin), once the digits its "
+        "administrator read out to you (--fingerprint) are the card's; or, with --taxii or "
+        "--misp, a partner that does not run Tipline."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("card", nargs="?")
+        parser.add_argument(
+            "--fingerprint",
+            metavar="DIGITS",
+            help=(
+                "with a card, required: the 8 groups of 5 digits the partner's administrator "
+                "read out to you, by a channel you already trust (their Partners page or "
+                "`tipline partnercard`)"
+            ),
+        )
         parser.add_argument("--taxii", metavar="API_ROOT_URL", help="a TAXII 2.1 API root")
         parser.add_argument("--misp", metavar="URL", help="a MISP instance's address")
         parser.add_argument("--collection", default="", help="the TAXII collection's id")
@@ -35,14 +52,29 @@ class Command(BaseCommand):
         path = options["card"]
         if not path:
             raise CommandError("give a card file, or --taxii / --misp")
+        if not options["fingerprint"]:
+            raise CommandError(
+                "--fingerprint is required (the digits the partner's administrator read out "
+                "to you): nothing was added."
+            )
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         try:
             card = parse_card(text)
-            partner = add_partner(card, acting_user=None)
-        except (BadCard, ValidationError) as error:
+        except BadCard as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"added {partner.name}; fingerprint: {card.fingerprint}")
-        self.stdout.write("compare it with the partner's administrator before sharing")
+        # The comparison is what makes a card trustworthy (nobody signs it): a card swapped
+        # on its way has other keys, and so other digits than those read out by the partner.
+        if not same_fingerprint(options["fingerprint"], card.fingerprint):
+            raise CommandError(
+                "the fingerprint is not the card's: nothing was added. Ask the partner's "
+                "administrator to read out their fingerprint again; if it still differs, the "
+                "card is not theirs."
+            )
+        try:
+            partner = add_partner(card, acting_user=None)
+        except ValidationError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"added {partner.name}: its fingerprint is the one read out to you")
 
     def _add_system(self, options: dict[str, Any]) -> None:
         if options["taxii"] and options["misp"]:

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tipline.desks.models import Desk
@@ -18,9 +19,12 @@ class Command(BaseCommand):
         desk = Desk.objects.filter(slug=options["desk"]).first()
         if desk is None:
             raise CommandError("no such desk")
-        set_desk_rules(
-            desk,
-            accepts_shares=options["accept"],
-            requires_approval=options["approval"],
-            acting_user=None,
-        )
+        try:
+            set_desk_rules(
+                desk,
+                accepts_shares=options["accept"],
+                requires_approval=options["approval"],
+                acting_user=None,
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
