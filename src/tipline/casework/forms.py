@@ -112,6 +112,10 @@ class ReplyForm(forms.Form):
             % {"name": name},
             "unreadable": gettext("“%(name)s” could not be read. It may be damaged.")
             % {"name": name},
+            "cleaner_unavailable": gettext(
+                "No file can be cleaned of hidden data on this server now (no cleaning "
+                "process starts): an administrator must look at the server's log."
+            ),
         }
         return (
             messages.get(problem, gettext("The files could not be received."))

@@ -17,7 +17,8 @@ from .uploads import PendingUpload, ReceivedFile, attachment_context
 
 class AttachmentRefused(Exception):
     """A file the desk will not keep. `reason`: "uncleanable", "unreadable", "too_large",
-    "too_many"; shown to the reporter with the file's name."""
+    "too_many", "cleaner_unavailable" (this server cannot clean files now); shown to the
+    reporter with the file's name."""
 
     def __init__(self, name: str, reason: str) -> None:
         super().__init__(f"{name}: {reason}")
@@ -109,6 +110,8 @@ def _keep(
             cleaned, media_type = cleaning.clean(plaintext, media_type)
         except cleaning.UnreadableFile:
             raise AttachmentRefused(received.name, "unreadable") from None
+        except cleaning.CleanerUnavailable:
+            raise AttachmentRefused(received.name, "cleaner_unavailable") from None
         except cleaning.CannotClean:
             cleaned = None  # a ZIP that is no office document: the desk's rule decides
         del plaintext

@@ -58,6 +58,11 @@ class UnreadableFile(Exception):
     """The file claims to be a type Tipline cleans, but cannot be read as one."""
 
 
+class CleanerUnavailable(Exception):
+    """This server cannot clean any file now (no cleaning process starts): its fault, not
+    the file's, and not one that passes by itself; the administrator must act."""
+
+
 def detect_type(head: bytes) -> str | None:
     """The media type of a file from its first bytes, or None when not recognised."""
     for signature, media_type in _SIGNATURES:
@@ -85,11 +90,14 @@ def clean(data: bytes, media_type: str | None) -> tuple[bytes, str]:
     """The file without its hidden data, and its media type (images may change format).
 
     Runs in a separate, limited process; a file that breaks a parser, or takes too long or
-    too much memory, raises `UnreadableFile`."""
+    too much memory, raises `UnreadableFile`; when no cleaning process can start at all,
+    `CleanerUnavailable`."""
     if not is_cleanable(media_type):
         raise CannotClean(media_type)
     try:
         return isolation.clean_in_child(data, str(media_type))
+    except isolation.CleanerUnavailable as unavailable:
+        raise CleanerUnavailable(str(unavailable)) from None
     except isolation.CleaningFailed as failed:
         if failed.outcome == "uncleanable":
             raise CannotClean(str(failed)) from None

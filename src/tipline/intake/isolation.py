@@ -28,16 +28,23 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_SECONDS = 120
 DEFAULT_MEMORY_MB = 1536
 WORKER_MODULE = "tipline.intake.cleaning_worker"
+
+
+class CleanerUnavailable(Exception):
+    """No cleaning process could be started here (the fork server is missing or broken):
+    nothing about the file is known, and trying the same file again will not help."""
 
 
 class CleaningFailed(Exception):
@@ -82,6 +89,29 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload([WORKER_MODULE])
 
 
+def _forget_the_parents_fork_server() -> None:
+    """In a forked child (a gunicorn worker forked by a master that had cleaned files, as
+    `tipline demo` does while it builds its reports), the fork server multiprocessing
+    remembers is the parent's: not this process's child, so multiprocessing's liveness
+    check (`waitpid`) fails with ChildProcessError on every file. The child forgets it and
+    starts its own on first use; it closes its copy of the parent's "alive" pipe, so the
+    parent's server still ends with the parent."""
+    from multiprocessing import forkserver
+
+    server: Any = forkserver._forkserver  # no public way to reset it
+    alive = server._forkserver_alive_fd
+    server._forkserver_pid = None
+    server._forkserver_address = None
+    server._forkserver_alive_fd = None
+    server._lock = threading.Lock()  # a lock held by a parent's thread stays held here
+    if alive is not None:
+        with contextlib.suppress(OSError):
+            os.close(alive)
+
+
+os.register_at_fork(after_in_child=_forget_the_parents_fork_server)
+
+
 def start_fork_server() -> None:
     """Start this process's fork server now rather than on the first file (web workers):
     one empty round trip, so that its imports are done before the first request."""
@@ -89,8 +119,8 @@ def start_fork_server() -> None:
         clean_in_child(b"", "application/x-empty", Limits())
     except CleaningFailed:
         pass  # expected: nothing cleans an empty file of no type
-    except OSError as error:  # cleaning will try again, and fail clearly, file by file
-        logger.warning("the cleaning fork server did not start: %s", error)
+    except CleanerUnavailable as error:  # each file will try again, and fail clearly
+        logger.error("the cleaning fork server did not start: %s", error)
 
 
 def clean_in_child(
@@ -112,7 +142,11 @@ def clean_in_child(
         daemon=True,
     )
     try:
-        process.start()
+        try:
+            process.start()
+        except OSError as error:  # no fork server, no process: a fault of this server
+            logger.error("no cleaning process could start: %r", error)
+            raise CleanerUnavailable(type(error).__name__) from None
         theirs.close()
         deadline = time.monotonic() + limits.seconds
         try:

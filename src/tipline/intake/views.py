@@ -120,6 +120,7 @@ def _receive_report(
             _keep_receipt(form),
             file_problem=refused.reason,
             file_name=refused.name,
+            status=_refused_status(refused),
         )
     return _receipt_page(request, desk, result)
 
@@ -227,9 +228,14 @@ def _receive_message(request: HttpRequest, pending: PendingUpload) -> HttpRespon
             code,
             message_problem=refused.reason,
             file_name=refused.name,
-            status=400,
+            status=_refused_status(refused),
         )
     return _report_page(request, opened, code, sent=True)
+
+
+def _refused_status(refused: AttachmentRefused) -> int:
+    """503 when the server cannot clean files at all (its fault), 400 for the file's own."""
+    return 503 if refused.reason == "cleaner_unavailable" else 400
 
 
 def _report_page(
