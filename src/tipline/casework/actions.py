@@ -87,7 +87,7 @@ def reply(
             )
         text = _checked_text(text, allow_empty=bool(pending and pending.files))
         kept = (
-            keep_received_files(pending, report.desk, report.id, opened.report_key)
+            keep_received_files(pending, report.desk, report.id, opened.report_key, keep_names=True)
             if pending
             else []
         )

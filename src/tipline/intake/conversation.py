@@ -176,13 +176,20 @@ def read_conversation(opened: OpenedReport) -> list[ShownMessage]:
 
 
 def add_reporter_message(
-    opened: OpenedReport, *, text: str, pending: PendingUpload | None = None
+    opened: OpenedReport,
+    *,
+    text: str,
+    pending: PendingUpload | None = None,
+    keep_file_names: bool = False,
 ) -> Message:
-    """The reporter writes again (text, files or both). Raises `AttachmentRefused`."""
+    """The reporter writes again (text, files or both). Raises `AttachmentRefused`. Files
+    get neutral names unless the reporter chose to keep theirs (`keep_received_files`)."""
     report = opened.report
     try:
         kept = (
-            keep_received_files(pending, report.desk, report.id, opened.report_key)
+            keep_received_files(
+                pending, report.desk, report.id, opened.report_key, keep_names=keep_file_names
+            )
             if pending
             else []
         )

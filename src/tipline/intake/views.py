@@ -107,6 +107,7 @@ def _receive_report(
             answers=form.answers(),
             description=form.cleaned_data["description"],
             receipt_code=code,
+            keep_file_names=form.cleaned_data["keep_file_names"],
         )
     except submission.DeskNotReady:
         return render(request, "intake/not_ready.html", {"desk": desk}, status=503)
@@ -220,7 +221,12 @@ def _receive_message(request: HttpRequest, pending: PendingUpload) -> HttpRespon
         problem = pending.problem or "empty"
         return _report_page(request, opened, code, message_problem=problem, status=400)
     try:
-        conversation.add_reporter_message(opened, text=text, pending=pending)
+        conversation.add_reporter_message(
+            opened,
+            text=text,
+            pending=pending,
+            keep_file_names=form.cleaned_data["keep_file_names"],
+        )
     except AttachmentRefused as refused:
         return _report_page(
             request,

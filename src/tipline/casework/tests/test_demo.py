@@ -132,6 +132,8 @@ def test_training_desk_takes_files_from_reporter_and_analyst(
     demo.sign_in(page, "analyst-en")
     page.goto(f"{demo.base}/staff/desk/training/report/{number}/")
     assert page.locator("ul.files li").count() == 1
+    assert "photo-1.jpg" in page.inner_text("ul.files")  # not the reporter's own name
+    assert "Ahmed" not in page.content()
     page.fill("textarea[name=text]", "Thank you. Here is the plan of the harbour.")
     page.set_input_files("#reply-files", [str(document)])
     page.click("button:has-text('Send reply')")

@@ -92,8 +92,8 @@ def test_a_shared_report_is_filed_on_the_other_desk_sealed_to_its_recipients(
         ("They come at 3am, ask for [name]", sent[1].sent_at),
         ("Which boat?", sent[2].sent_at),
     ]
-    assert [a.name for a in talk[0].attachments] == ["jetty.jpg"]
-    assert [a.name for a in talk[1].attachments] == ["boat.jpg"]
+    assert [a.name for a in talk[0].attachments] == ["photo-1.jpg"]
+    assert [a.name for a in talk[1].attachments] == ["photo-2.jpg"]
     origin = selectors.shared_origin(filed.id)
     assert origin is not None and origin.shared_by == "Narcotics desk"
     assert [origin.author_of(m.message_id) for m in talk[1:]] == ["reporter", "desk"]
