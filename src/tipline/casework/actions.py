@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from tipline.intake.forms import clean_reporter_text
 from tipline.intake.models import CloseReason, Message, Note, Report, Status
 from tipline.intake.uploads import PendingUpload
 
-from .models import Label, ReportLabel
+from .models import Label, Reading, ReportLabel
 from .selectors import has_reporter
 
 MAX_TEXT = 20_000
@@ -30,13 +30,16 @@ def note_context(report_id: uuid.UUID, note_id: uuid.UUID) -> str:
 
 
 def record_view(report: Report, user: StaffUser) -> None:
-    """Opening a report: audited; clears the desk's unread markers."""
+    """Opening a report: audited; read *by this staff member* from now on: their "new" and
+    "new message" go, everyone else's stay (`Reading`)."""
     now = timezone.now()
     with transaction.atomic():
-        Report.objects.filter(pk=report.pk, first_opened_at__isnull=True).update(
-            first_opened_at=now
-        )
-        Report.objects.filter(pk=report.pk, reporter_waiting=True).update(reporter_waiting=False)
+        if not Reading.objects.filter(report=report, user=user).update(read_at=now):
+            try:
+                with transaction.atomic():  # a savepoint: the same person, two tabs at once
+                    Reading.objects.create(report=report, user=user, read_at=now)
+            except IntegrityError:
+                Reading.objects.filter(report=report, user=user).update(read_at=now)
         record("report.viewed", actor=user, desk=report.desk, report_id=report.id)
 
 

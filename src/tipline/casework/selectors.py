@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -14,6 +14,8 @@ from tipline.audit.models import AuditEvent
 from tipline.desks.models import Desk
 from tipline.intake.models import Report, Status
 from tipline.sharing.models import ReceivedShare
+
+from .models import Reading
 
 PAGE_SIZE = 50
 # The inbox never loads ciphertext columns.
@@ -27,8 +29,7 @@ INBOX_COLUMNS = [
     "close_reason",
     "assigned_to_id",
     "received_at",
-    "first_opened_at",
-    "reporter_waiting",
+    "last_reporter_activity_at",
     "acknowledged_at",
     "feedback_given_at",
 ]
@@ -44,7 +45,7 @@ class InboxFilters:
     label_id: int | None = None
     received_from: dt.date | None = None
     received_to: dt.date | None = None
-    unread: bool = False
+    unread: bool = False  # unread by the staff member who looks (`Reading`)
     overdue: bool = False
     shared: bool = False  # shared with us by a partner or another desk
 
@@ -129,9 +130,17 @@ def inbox(
             "assigned_to__username",
             "detected_language__language",
         )
-        .annotate(shared_by=_SHARED_BY)
+        .annotate(shared_by=_SHARED_BY, my_read_at=_read_by(user))
         .order_by("-received_at", "-id")[: PAGE_SIZE + 1]
     )
+    for report in page:
+        # Each person's own markers (`Reading`): never opened by them, or the reporter
+        # wrote since they last did.
+        read_at = report.my_read_at  # type: ignore[attr-defined]
+        report.is_new = read_at is None  # type: ignore[attr-defined]
+        report.has_new_message = (  # type: ignore[attr-defined]
+            read_at is not None and report.last_reporter_activity_at > read_at
+        )
     if len(page) > PAGE_SIZE:
         page = page[:PAGE_SIZE]
         return page, Cursor(page[-1].received_at, page[-1].id)
@@ -147,6 +156,12 @@ _SHARED_BY = Subquery(
     .annotate(name=Coalesce("from_desk__name", "sender_name"))
     .values("name")[:1]
 )
+
+
+def _read_by(user: StaffUser) -> Subquery:
+    """When `user` last opened each report of the page (None: never), a scalar subquery.
+    Uses index: casework_reading one_reading_per_person (user_id, report_id)."""
+    return Subquery(Reading.objects.filter(report=OuterRef("pk"), user=user).values("read_at")[:1])
 
 
 def shared_with_us() -> QuerySet[ReceivedShare]:
@@ -189,7 +204,17 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
     if filters.received_to:
         reports = reports.filter(received_at__date__lte=filters.received_to)
     if filters.unread:
-        reports = reports.filter(Q(first_opened_at__isnull=True) | Q(reporter_waiting=True))
+        # Unread by this person: no reading of theirs since the reporter last wrote.
+        # Uses index: casework_reading one_reading_per_person (user_id, report_id).
+        reports = reports.exclude(
+            Exists(
+                Reading.objects.filter(
+                    report=OuterRef("pk"),
+                    user=user,
+                    read_at__gte=OuterRef("last_reporter_activity_at"),
+                )
+            )
+        )
     if filters.overdue:
         now = timezone.now()
         acknowledge_cutoff = now - dt.timedelta(days=desk.acknowledge_within_days)

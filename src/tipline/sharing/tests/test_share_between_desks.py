@@ -106,7 +106,6 @@ def test_a_shared_report_is_filed_on_the_other_desk_sealed_to_its_recipients(
     cover, _ = selectors.received_view(opened, received)
     assert cover == "Please look at the boat tonight"
     assert filed.id != original.id and filed.receipt_lookup != original.receipt_lookup
-    assert not filed.reporter_waiting  # nobody waits for an answer behind a shared report
     share.refresh_from_db()
     assert share.state == ShareState.DELIVERED
     received_event = AuditEvent.objects.get(action="share.received", desk=desks.receiver.desk)
