@@ -201,9 +201,7 @@ def add_reporter_message(
         with transaction.atomic():
             message = Message.objects.create(id=message_id, report=report, sent_at=now, body=body)
             save_attachment_rows(report, kept, opened.report_key, uploaded_at=now, message=message)
-            Report.objects.filter(pk=report.pk).update(
-                last_reporter_activity_at=now
-            )
+            Report.objects.filter(pk=report.pk).update(last_reporter_activity_at=now)
             jobs.enqueue(notify_reporter_wrote, str(report.id))
             record(
                 "report.reporter_message",
