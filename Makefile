@@ -1,7 +1,7 @@
 # Tipline: two commands on a fresh machine.
-#   make run   set up everything and serve on http://127.0.0.1:8000
+#   make run   set up everything and serve on http://127.0.0.1:8000 (make run PORT=8080 HOST=0.0.0.0)
 #   make demo  a training desk with synthetic reports in ./demo-data, on http://127.0.0.1:8001
-#   make test  set up everything and run the whole suite (and lint)
+#   make test  set up everything and run the whole suite (and lint, and the import floors)
 # Versions are pinned in pyproject.toml only.
 
 PYTHON ?= python3.11
@@ -18,6 +18,7 @@ DEMO_PORT ?= 8001
 	bench-database bench-database-postgres fuzz clean
 
 $(BIN)/python:
+	@echo "== Creating the virtual environment in $(VENV) (first run only)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
@@ -28,8 +29,9 @@ MAT2_SYSTEM_PACKAGES := libgirepository1.0-dev libcairo2-dev gir1.2-poppler-0.18
 	gir1.2-gdkpixbuf-2.0 gir1.2-rsvg-2.0 ffmpeg
 $(VENV)/.mat2-system-packages:
 	@if ! dpkg -s $(MAT2_SYSTEM_PACKAGES) >/dev/null 2>&1; then \
+		echo "== Installing the Debian packages mat2 needs with apt-get (needs root; optional): $(MAT2_SYSTEM_PACKAGES)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(MAT2_SYSTEM_PACKAGES)) \
-		|| echo "** mat2's system packages could not be installed: office, audio and video files will not be cleaned"; \
+		|| echo "** mat2's system packages could not be installed: office, audio and video files will not be cleaned. To add them later: install them as root, then rm $@ and run make again."; \
 	fi
 	@mkdir -p $(VENV) && touch $@
 
@@ -38,12 +40,16 @@ $(VENV)/.mat2-system-packages:
 CLEANING_EXTRA = $(BIN)/pip install --quiet -e ".[cleaning]" \
 	|| echo "** mat2 could not be installed: office, audio and video files will not be cleaned"
 $(VENV)/.installed-run: pyproject.toml $(VENV)/.mat2-system-packages | $(BIN)/python
+	@echo "== Installing Tipline and its Python packages into $(VENV) (a few minutes the first time)"
 	$(BIN)/pip install --quiet -e .
+	@echo "== Installing mat2, which cleans office, audio and video files (optional)"
 	$(CLEANING_EXTRA)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.mat2-system-packages | $(BIN)/python
+	@echo "== Installing Tipline with its test tools into $(VENV) (a few minutes the first time)"
 	$(BIN)/pip install --quiet -e ".[test]"
+	@echo "== Installing mat2, which cleans office, audio and video files (optional)"
 	$(CLEANING_EXTRA)
 	touch $@ $(VENV)/.installed-run
 
@@ -54,13 +60,16 @@ $(VENV)/.system-packages:
 	@if ! command -v chromium >/dev/null || ! command -v exiftool >/dev/null \
 		|| ! command -v msgfmt >/dev/null \
 		|| ! fc-list | grep -q "Noto Sans CJK"; then \
+		echo "== Installing the browser tests' Debian packages with apt-get (needs root): $(SYSTEM_PACKAGES)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	fi
 	@touch $@
 
 run: $(VENV)/.installed-run
+	@echo "== Creating or updating the database in $${TIPLINE_DATA_DIR:-./data}"
 	$(BIN)/tipline migrate --no-input -v 0
 	$(BIN)/tipline bootstrap --url http://$(HOST):$(PORT)
+	@echo "== Serving on http://$(HOST):$(PORT) (Ctrl-C stops it)"
 	$(BIN)/tipline serve --host $(HOST) --port $(PORT)
 
 # A training desk (TRAINING on every page) in ./demo-data, never ./data; prints its accounts.
@@ -70,9 +79,11 @@ demo: $(VENV)/.installed-run
 # The suite runs on SQLite; when TIPLINE_TEST_DATABASE_URL is set it runs again on that
 # database (CI points it at PostgreSQL).
 test: $(VENV)/.installed-test $(VENV)/.system-packages
+	@echo "== Lint, types, then the whole suite (several minutes)"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 	@if [ -n "$$TIPLINE_TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on $${TIPLINE_TEST_DATABASE_URL%%://*}"; \
@@ -83,6 +94,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
@@ -143,4 +155,4 @@ bench-sharing: $(VENV)/.installed-test
 	$(BIN)/python bench/sharing.py --photo
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis test-output
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis test-output

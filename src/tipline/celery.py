@@ -1,29 +1,18 @@
-"""The Celery application (production background work; see tipline.jobs)."""
+"""The Celery application for `celery -A tipline.celery worker` and `beat` (see tipline.jobs).
+
+Beat sends the periodic jobs the apps declare, on the same schedule as the embedded loop;
+Django is set up first because the apps declare them in their `tasks` modules."""
 
 import os
 
-from celery import Celery
-from celery.schedules import crontab
+import django
+from django.apps import apps
+
+from tipline import jobs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tipline.settings")
+if not apps.ready:
+    django.setup()
 
-app = Celery("tipline")
-app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(
-    ["tipline.notifications", "tipline.casework", "tipline.intake", "tipline.sharing"]
-)
-app.conf.beat_schedule = {
-    "deadline-reminders": {
-        "task": "tipline.notifications.tasks.send_deadline_reminders",
-        "schedule": crontab(hour=6, minute=0),
-    },
-    "expire-reports": {"task": "tipline.casework.tasks.expire_reports", "schedule": 3600.0},
-    "deliver-due-packages": {
-        "task": "tipline.sharing.tasks.deliver_due_packages",
-        "schedule": 5.0,
-    },
-    "sweep-orphaned-files": {
-        "task": "tipline.intake.tasks.sweep_orphaned_files",
-        "schedule": 3600.0,
-    },
-}
+app = jobs.celery_app()
+app.conf.beat_schedule = jobs.beat_schedule()

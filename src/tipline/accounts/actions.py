@@ -13,8 +13,9 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
@@ -87,23 +88,70 @@ def create_staff(
 
 
 def invite_staff(
-    *, username: str, role: str, acting_user: StaffUser | None
+    *,
+    username: str,
+    role: str,
+    acting_user: StaffUser | None,
+    desks: Iterable[Desk] = (),
+    receives_reports: bool = True,
 ) -> tuple[Invitation, str]:
-    """An invitation and its token (to send as a link; only its digest is stored)."""
+    """An invitation and its token (to send as a link; only its digest is stored).
+
+    The person it is for chooses their own password and second factor on the link's page and
+    is put on `desks` when they accept: the administrator who invites never holds a secret of
+    theirs. One waiting invitation per username, so that two links cannot race for one name.
+    """
     username = _checked_new_username(username)
     role = _checked_role(role)
+    desks = list(desks)
     token = vault.new_token()
     with transaction.atomic():
+        if waiting_invitations().filter(username__iexact=username, resets=None).exists():
+            raise ValidationError(
+                _("An invitation for %(name)s is waiting already: revoke it first.")
+                % {"name": username}
+            )
         invitation = Invitation.objects.create(
             token_digest=vault.token_digest(token),
             username=username,
             role=role,
-            totp_key=default_key(),
             created_by=acting_user,
             expires_at=timezone.now() + INVITATION_LIFETIME,
+            receives_reports=receives_reports,
         )
-        record("staff.invited", actor=acting_user, staff=username, role=role)
+        invitation.desks.set(desks)
+        record(
+            "staff.invited",
+            actor=acting_user,
+            staff=username,
+            role=role,
+            desks=",".join(desk.slug for desk in desks),
+            receives_reports=receives_reports,
+        )
     return invitation, token
+
+
+def waiting_invitations() -> QuerySet[Invitation]:
+    """Invitations whose link still works: not used, revoked, expired or worn out."""
+    return Invitation.objects.filter(
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        failed_attempts__lt=MAX_INVITATION_ATTEMPTS,
+    )
+
+
+def revoke_invitation(invitation: Invitation, *, acting_user: StaffUser | None) -> bool:
+    """Withdraw a link before it is used; False if it was used, revoked or expired already.
+
+    A conditional update, so a revocation and an acceptance at the same moment cannot both
+    win: `accept_invitation` claims only a row that is still unrevoked.
+    """
+    with transaction.atomic():
+        revoked = waiting_invitations().filter(pk=invitation.pk).update(revoked_at=timezone.now())
+        if revoked:
+            record("staff.invitation_revoked", actor=acting_user, staff=invitation.username)
+    return bool(revoked)
 
 
 def reset_staff(user: StaffUser, *, acting_user: StaffUser | None) -> str:
@@ -121,7 +169,6 @@ def reset_staff(user: StaffUser, *, acting_user: StaffUser | None) -> str:
             token_digest=vault.token_digest(token),
             username=user.username,
             role=user.role,
-            totp_key=default_key(),
             created_by=acting_user,
             expires_at=timezone.now() + INVITATION_LIFETIME,
             resets=user,
@@ -148,32 +195,34 @@ def invite_first_administrator(*, username: str = "admin") -> str | None:
 
 def usable_invitation(token: str) -> Invitation:
     """The invitation a token opens, if it can still be used; `InvitationInvalid` otherwise."""
-    invitation = Invitation.objects.filter(
-        token_digest=vault.token_digest(token),
-        used_at__isnull=True,
-        expires_at__gt=timezone.now(),
-        failed_attempts__lt=MAX_INVITATION_ATTEMPTS,
-    ).first()
+    invitation = waiting_invitations().filter(token_digest=vault.token_digest(token)).first()
     if invitation is None:
         raise InvitationInvalid
     return invitation
 
 
-def invitation_totp_uri(invitation: Invitation) -> str:
+def new_totp_key() -> str:
+    """A fresh TOTP key (hex) for one browser that opened an invitation link."""
+    return str(default_key())
+
+
+def invitation_totp_uri(invitation: Invitation, totp_key: str) -> str:
     """The provisioning URI the invitee scans (the device is saved only on acceptance)."""
-    draft = TOTPDevice(user=StaffUser(username=invitation.username), key=invitation.totp_key)
+    draft = TOTPDevice(user=StaffUser(username=invitation.username), key=totp_key)
     return str(draft.config_url)
 
 
-def accept_invitation(token: str, *, password: str, totp_code: str) -> NewStaff:
+def accept_invitation(token: str, *, password: str, totp_key: str, totp_code: str) -> NewStaff:
     """Redeem an invitation: the account, its keys and its confirmed second factor.
 
-    The invitation is claimed by a conditional update inside the transaction, so a link
-    used twice at once makes one account, and the second attempt gets `InvitationInvalid`.
+    `totp_key` is the key the invitee's browser was shown (never stored with the invitation)
+    and `totp_code` a code their app made from it. The invitation is claimed by a
+    conditional update inside the transaction, so a link used twice at once makes one
+    account, and the second attempt gets `InvitationInvalid`.
     """
     invitation = usable_invitation(token)
     _check_password(password, invitation.username)
-    matched_step = _match_totp(invitation.totp_key, totp_code)
+    matched_step = _match_totp(totp_key, totp_code)
     if matched_step is None:
         Invitation.objects.filter(pk=invitation.pk).update(failed_attempts=F("failed_attempts") + 1)
         raise WrongSecondFactorCode
@@ -182,7 +231,10 @@ def accept_invitation(token: str, *, password: str, totp_code: str) -> NewStaff:
     enrolment = vault.enrol_staff(password)
     with transaction.atomic():
         claimed = Invitation.objects.filter(
-            pk=invitation.pk, used_at__isnull=True, expires_at__gt=timezone.now()
+            pk=invitation.pk,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
         ).update(used_at=timezone.now())
         if claimed != 1:
             raise InvitationInvalid
@@ -196,10 +248,18 @@ def accept_invitation(token: str, *, password: str, totp_code: str) -> NewStaff:
             user = _save_account(
                 invitation.username, password, invitation.role, "", enrolment.record
             )
+            # The desks the administrator chose, as their change (they decided it).
+            for desk in invitation.desks.all():
+                add_member(
+                    desk,
+                    user,
+                    receives_reports=invitation.receives_reports,
+                    acting_user=invitation.created_by,
+                )
         device = TOTPDevice.objects.create(
             user=user,
             name=DEVICE_NAME,
-            key=invitation.totp_key,
+            key=totp_key,
             confirmed=True,
             last_t=matched_step,  # the code just typed cannot be replayed
         )
@@ -247,18 +307,18 @@ def _save_account(
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        raise ValidationError(f"the username {username!r} is taken") from None
+        raise ValidationError(_("The username %(name)s is taken.") % {"name": username}) from None
     return user
 
 
 def _checked_new_username(username: str) -> str:
     username = username.strip()
     if not username:
-        raise ValidationError("a username is needed")
+        raise ValidationError(_("A username is needed."))
     field_ = StaffUser._meta.get_field("username")
     field_.run_validators(username)  # length and allowed characters
     if StaffUser.objects.filter(username__iexact=username).exists():
-        raise ValidationError(f"the username {username!r} is taken")
+        raise ValidationError(_("The username %(name)s is taken.") % {"name": username})
     return username
 
 
@@ -277,7 +337,13 @@ def _match_totp(key_hex: str, code: str) -> int | None:
     code = code.strip().replace(" ", "")
     if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
-    totp = TOTP(bytes.fromhex(key_hex))
+    try:
+        key = bytes.fromhex(key_hex)
+    except ValueError:
+        return None
+    if len(key) < 10:  # RFC 4226 asks for 128 bits at least; ours are 160
+        return None
+    totp = TOTP(key)
     totp.time = time.time()
     if not totp.verify(int(code), tolerance=TOTP_TOLERANCE_STEPS):
         return None

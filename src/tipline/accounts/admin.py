@@ -43,7 +43,8 @@ class StaffUserAdmin(AuditedAdmin):
                     "they were given once) is the only thing that opens the key their reports "
                     "are sealed to: a password set by an administrator would give them back "
                     "nothing. Someone who forgot their password uses their recovery code at "
-                    "/staff/recover/. To stop an account, untick Active."
+                    "/staff/recover/. To stop an account, untick Active. New colleagues are "
+                    "invited at /staff/invitations/."
                 ),
             },
         )
@@ -84,8 +85,21 @@ class StaffUserAdmin(AuditedAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
-    list_display = ["username", "role", "created_at", "expires_at", "used_at"]
-    fields = ["username", "role", "created_by", "created_at", "expires_at", "used_at"]
+    """Read-only here; made, listed and revoked on the invitations page (/staff/invitations/).
+    An invitation holds no secret: only its token's digest."""
+
+    list_display = ["username", "role", "created_at", "expires_at", "used_at", "revoked_at"]
+    fields = [
+        "username",
+        "role",
+        "desks",
+        "receives_reports",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "revoked_at",
+    ]
     readonly_fields = fields
 
 

@@ -1,7 +1,8 @@
 """Who may open a staff page: checked once here, used by every staff app's views.
 
 A staff page needs an active account signed in with both factors and a private key that
-the session can still open (`session_keys`); a supervisor's page also needs the role.
+the session can still open (`session_keys`); a supervisor's or an administrator's page also
+needs the role.
 """
 
 from collections.abc import Callable
@@ -45,6 +46,18 @@ def supervisor_required(view: View) -> View:
     @wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.role not in SUPERVISING:  # type: ignore[union-attr]
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return staff_required(checked)
+
+
+def administrator_required(view: View) -> View:
+    """As `staff_required`, and the account is an administrator's."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.role != Role.ADMINISTRATOR:  # type: ignore[union-attr]
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -2,6 +2,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from tipline.desks.models import Desk
+
+from .models import Role
+
 
 class AcceptInvitationForm(forms.Form):
     password = forms.CharField(
@@ -86,3 +90,30 @@ class SettingsForm(forms.Form):
     """A staff member's own preferences: for now, the language of the staff pages."""
 
     language = forms.ChoiceField(choices=settings.STAFF_LANGUAGES)
+
+
+class InviteForm(forms.Form):
+    """What an administrator chooses for a colleague; the colleague chooses the secrets."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("Letters, digits and @ . + - _ only. They sign in with it."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ANALYST)
+    desks = forms.ModelMultipleChoiceField(
+        label=_("Desks"),
+        queryset=Desk.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    receives_reports = forms.BooleanField(
+        label=_("Receives the desks' reports (a recipient)"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Reports that arrive after they accept are sealed to them. Untick for someone who "
+            "works on the desks without reading reports."
+        ),
+    )

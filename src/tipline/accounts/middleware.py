@@ -1,12 +1,14 @@
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 
+from . import unsent
 from .security_keys import needs_key_now
-from .session_keys import forget_private_key, session_expired
+from .session_keys import forget_private_key, session_end
 
 # Pages a person who must add a security key can still reach.
 _KEY_SETUP_PATHS = ("/staff/security-keys/", "/staff/signout/")
@@ -19,10 +21,21 @@ def staff_session_limits(
     person who must use a security key but signed in with TOTP to add one."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and session_expired(request):
+        end = session_end(request) if request.user.is_authenticated else None
+        if end is not None:
+            # A reply or note sent as the session ends is kept sealed for after sign-in.
+            captured = unsent.capture(request)
+            user_id = request.user.pk
             logout(request)
-            response = HttpResponseRedirect(reverse("accounts:signin") + "?expired=1")
+            query = {"expired": end}
+            if captured is not None:
+                query["next"] = captured.page
+            elif request.method == "GET":
+                query["next"] = request.get_full_path()
+            response = HttpResponseRedirect(f"{reverse('accounts:signin')}?{urlencode(query)}")
             forget_private_key(request, response)
+            if captured is not None:
+                unsent.keep(request, response, captured, user_id)
             return response
         if (
             request.path.startswith("/staff/")

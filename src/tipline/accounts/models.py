@@ -68,15 +68,18 @@ class StaffUser(AbstractUser):
 class Invitation(models.Model):
     """A one-time way in for a new staff member: set a password, enrol the second factor.
 
-    Only a digest of the token is stored, so a copy of the database redeems nothing. The
-    TOTP secret is chosen when the invitation is made, so the QR code the invitee scans and
-    the code they type back are checked against the same secret.
+    Only a digest of the token is stored, so a copy of the database redeems nothing. No TOTP
+    secret is stored with it: each browser that opens the link gets its own, kept in that
+    browser's session until the code from it is typed back, so whoever opened the link
+    before (the inviting administrator too) knows nothing of the second factor that the
+    person enrols. The desks (and whether the
+    person receives their reports) are what the inviting administrator chose: the account
+    is put on them when the invitation is accepted, never before.
     """
 
     token_digest = models.CharField(max_length=64, unique=True)
     username = models.CharField(max_length=150)
     role = models.CharField(max_length=16, choices=Role.choices)
-    totp_key = models.CharField(max_length=80)
     created_by = models.ForeignKey(
         StaffUser, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -84,6 +87,10 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     failed_attempts = models.PositiveIntegerField(default=0)
+    desks = models.ManyToManyField("desks.Desk", blank=True, related_name="+")
+    receives_reports = models.BooleanField(default=True)
+    # Set when an administrator withdrew the link before it was used.
+    revoked_at = models.DateTimeField(null=True, blank=True)
     # Set for a reset: the account gets a new password, key pair and second factor. Reports
     # sealed to its old key stay closed to it.
     resets = models.ForeignKey(

@@ -8,6 +8,7 @@ deletes both. Also here: the session's age and idleness limits.
 
 import base64
 import time
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -68,16 +69,21 @@ def start_session_clock(request: HttpRequest) -> None:
 
 def session_expired(request: HttpRequest) -> bool:
     """True when the session passed its hard limit or sat idle too long; else note activity."""
+    return session_end(request) is not None
+
+
+def session_end(request: HttpRequest) -> Literal["idle", "limit"] | None:
+    """Why the session must end now ("idle": unused too long; "limit": its hard limit, or
+    no clock at all), or None, noting the activity."""
     now = int(time.time())
     signed_in_at = request.session.get(_SIGNED_IN_AT)
     last_seen = request.session.get(_LAST_SEEN)
     if signed_in_at is None or last_seen is None:
-        return True
-    if (
-        now - signed_in_at > settings.SESSION_COOKIE_AGE
-        or now - last_seen > settings.SESSION_IDLE_SECONDS
-    ):
-        return True
+        return "limit"
+    if now - signed_in_at > settings.SESSION_COOKIE_AGE:
+        return "limit"
+    if now - last_seen > settings.SESSION_IDLE_SECONDS:
+        return "idle"
     if now - last_seen > 60:  # write the session at most once a minute
         request.session[_LAST_SEEN] = now
-    return False
+    return None

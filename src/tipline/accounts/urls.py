@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import key_views, views
+from . import invitation_pages, key_views, views
 
 app_name = "accounts"
 
@@ -17,4 +17,11 @@ urlpatterns = [
     path("password/", views.change_password, name="change_password"),
     path("recover/", views.recover, name="recover"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("invitations/", invitation_pages.invitations, name="invitations"),
+    path("invitations/new/", invitation_pages.new_invitation, name="new_invitation"),
+    path(
+        "invitations/<int:invitation_id>/revoke/",
+        invitation_pages.revoke_invitation,
+        name="revoke_invitation",
+    ),
 ]

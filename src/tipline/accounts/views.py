@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from tipline import vault
 from tipline.audit.actions import record
 from tipline.throttling.gate import SMALL_FORM_LIMIT, allowed_methods, body_limit, expensive
 
-from . import actions, security_keys, session_keys, signin, staff_keys
+from . import actions, security_keys, session_keys, signin, staff_keys, unsent
 from .forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -31,14 +32,14 @@ from .forms import (
     SettingsForm,
     SignInForm,
 )
-from .models import StaffUser
+from .models import Invitation, StaffUser
 from .session_keys import forget_private_key, keep_private_key, start_session_clock
 
 
 @allowed_methods("GET", "POST")
 @expensive
 @body_limit(SMALL_FORM_LIMIT)
-@sensitive_variables("password")
+@sensitive_variables("password", "totp_key")
 @sensitive_post_parameters("password", "password_again", "code")
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Set a password, enrol the authenticator, receive the recovery code once."""
@@ -48,11 +49,12 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/invitation_invalid.html", status=404)
 
     form = AcceptInvitationForm(request.POST or None)
+    totp_key = _invitation_totp_key(request, invitation)
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["password"]
         try:
             new_staff = actions.accept_invitation(
-                token, password=password, totp_code=form.cleaned_data["code"]
+                token, password=password, totp_key=totp_key, totp_code=form.cleaned_data["code"]
             )
         except actions.InvitationInvalid:
             return render(request, "accounts/invitation_invalid.html", status=404)
@@ -61,10 +63,15 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error("password", error)
         else:
+            request.session.pop(_INVITATION_TOTP, None)
             response = render(
                 request,
                 "accounts/invitation_accepted.html",
-                {"user": new_staff.user, "recovery_code": new_staff.recovery_code},
+                {
+                    "user": new_staff.user,
+                    "recovery_code": new_staff.recovery_code,
+                    "needs_security_key": security_keys.key_required(new_staff.user),
+                },
             )
             # Signed in at once: the password and the code were just checked.
             login(request, new_staff.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -75,7 +82,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
             return response
 
-    qr_svg = _qr_svg(actions.invitation_totp_uri(invitation))
+    qr_svg = _qr_svg(actions.invitation_totp_uri(invitation, totp_key))
     return render(
         request,
         "accounts/accept_invitation.html",
@@ -83,10 +90,26 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             "invitation": invitation,
             "form": form,
             "qr_svg": qr_svg,
-            "totp_secret": _base32(invitation.totp_key),
+            "totp_secret": _base32(totp_key),
         },
         status=400 if form.errors else 200,
     )
+
+
+_INVITATION_TOTP = "tipline.invitation_totp"
+
+
+def _invitation_totp_key(request: HttpRequest, invitation: Invitation) -> str:
+    """The TOTP key this browser was shown for this invitation; a new one on its first visit.
+
+    Kept in this browser's session only, never with the invitation: someone who opened the
+    link elsewhere before (the inviting administrator too) saw another key, which the
+    account never gets."""
+    kept = request.session.get(_INVITATION_TOTP)
+    if not isinstance(kept, dict) or kept.get("invitation") != invitation.pk:
+        kept = {"invitation": invitation.pk, "key": actions.new_totp_key()}
+        request.session[_INVITATION_TOTP] = kept
+    return str(kept["key"])
 
 
 def _base32(key_hex: str) -> str:
@@ -106,7 +129,15 @@ PENDING_SECONDS = 300  # time allowed between the password and the code
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Step one: username and password. The private key is unwrapped here, kept sealed."""
     form = SignInForm(request.POST or None)
-    context: dict[str, object] = {"form": form, "expired": "expired" in request.GET}
+    context: dict[str, object] = {
+        "form": form,
+        # Why the last session ended ("idle", "limit"; anything else: it ended), and whether
+        # text being written then is kept for after this sign-in (`unsent`).
+        "expired": request.GET.get("expired", "")[:10],
+        "unsent_kept": unsent.waiting(request),
+        "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
+        "limit_hours": settings.SESSION_COOKIE_AGE // 3600,
+    }
     if request.method == "POST" and form.is_valid():
         try:
             user, private_key = signin.check_password(
@@ -190,6 +221,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)  # flushes the session, and with it the sealed key
     response = redirect("accounts:signin")
     forget_private_key(request, response)
+    unsent.forget(response)
     return response
 
 

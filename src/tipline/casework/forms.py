@@ -58,7 +58,7 @@ class InboxFilterForm(forms.Form):
         self.fields["language"].choices = [("", _("Any language")), *settings.LANGUAGES]
         self.fields["text_language"].choices = [
             ("", _("Any language of the text")),
-            *detected_language.NAMED.items(),
+            *detected_language.filter_choices(),
         ]
         self.fields["assigned"].choices = [
             ("", _("Anyone or nobody")),

@@ -14,6 +14,7 @@ from tipline.audit.models import AuditEvent
 from tipline.desks.models import Desk
 from tipline.intake.models import Report, Status
 from tipline.sharing.models import ReceivedShare
+from tipline.triage import language as detected_language
 
 from .models import Reading
 
@@ -150,7 +151,7 @@ def inbox(
 # Who shared a report with us ("" for a reporter's own): a scalar subquery evaluated for
 # the page's rows only, by sharing_receivedshare's unique report_id. Not a join: one more
 # join in the FROM clause turned SQLite's plan for deep keyset pages from the inbox index
-# into a sort of every older report (bench/inbox.py, page 201: 26 ms -> over a second).
+# into a sort of every older report (bench/inbox.py; figures in docs/deploy.md, Capacity).
 _SHARED_BY = Subquery(
     ReceivedShare.objects.filter(report_id=OuterRef("pk"))
     .annotate(name=Coalesce("from_desk__name", "sender_name"))
@@ -185,7 +186,13 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
         reports = reports.filter(language=filters.language)
     if filters.text_language:
         # Uses index: triage_detectedlanguage detected_language (language, report_id).
-        reports = reports.filter(detected_language__language=filters.text_language)
+        # "ur" takes Urdu in Latin letters too; "other" is what no named choice takes.
+        codes, complement = detected_language.filter_codes(filters.text_language)
+        matching = Q(detected_language__language__in=codes)
+        if complement:
+            reports = reports.filter(detected_language__isnull=False).exclude(matching)
+        else:
+            reports = reports.filter(matching)
     if filters.assigned == "me":
         reports = reports.filter(assigned_to=user)
     elif filters.assigned == "none":

@@ -23,9 +23,8 @@ urlpatterns = [
         name="preview",
     ),
     path("desk/<slug:desk_slug>/report/<int:number>/reply/", replies.reply, name="reply"),
-    path(
-        "desk/<slug:desk_slug>/report/<int:number>/<slug:what>/",
-        views.case_action,
-        name="case_action",
-    ),
+    path("desk/<slug:desk_slug>/report/<int:number>/note/", views.add_note, name="note"),
+    path("desk/<slug:desk_slug>/report/<int:number>/status/", views.set_status, name="status"),
+    path("desk/<slug:desk_slug>/report/<int:number>/labels/", views.set_labels, name="labels"),
+    path("desk/<slug:desk_slug>/report/<int:number>/assign/", views.assign, name="assign"),
 ]

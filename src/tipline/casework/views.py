@@ -1,6 +1,7 @@
 """The case desk's pages. Every view: signed in with both factors, a checked lookup
 (`access`), one action, render. Content is decrypted with the session's private key."""
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 from uuid import UUID
@@ -10,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 
 from tipline import vault
+from tipline.accounts import unsent
 from tipline.accounts.decorators import staff_required, supervisor_required
 from tipline.accounts.models import StaffUser
 from tipline.desks.selectors import recipients_of
@@ -86,50 +88,110 @@ def case(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     actions.record_view(report, user)
     if opened is None:
         return render(request, "casework/not_sealed_to_you.html", {"report": report}, status=403)
+    # A reply or note that was being sent when an idle session ended comes back, unsent.
+    kept = unsent.take(request)
+    if kept is not None and kept.form == "reply":
+        reply_form = ReplyForm(initial={"text": kept.text, "feedback": kept.feedback})
+        return _case_page(request, opened, user, unsent="reply", reply_form=reply_form)
+    if kept is not None and kept.form == "note":
+        note_form = NoteForm(initial={"text": kept.text})
+        return _case_page(request, opened, user, unsent="note", note_form=note_form)
     return _case_page(request, opened, user)
+
+
+# The forms of the case page, one view each, POST only. (Replies have their own view,
+# `replies.reply`: they may carry files.)
 
 
 @allowed_methods("POST")
 @staff_required
-def case_action(request: HttpRequest, desk_slug: str, number: int, what: str) -> HttpResponse:
-    """The forms of the case page: note, status, labels, assign. POST only. (Replies have
-    their own view, `replies.reply`: they may carry files.)"""
+def add_note(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
+    user, opened = _opened_case(request, desk_slug, number)
+    form = NoteForm(request.POST)
+    return _acted(
+        request,
+        opened,
+        user,
+        "note_form",
+        form,
+        lambda: actions.add_note(opened, user, form.cleaned_data["text"]),
+    )
+
+
+@allowed_methods("POST")
+@staff_required
+def set_status(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
+    user, opened = _opened_case(request, desk_slug, number)
+    form = StatusForm(request.POST)
+    return _acted(
+        request,
+        opened,
+        user,
+        "status_form",
+        form,
+        lambda: actions.set_status(
+            opened.report, user, form.cleaned_data["status"], form.cleaned_data["close_reason"]
+        ),
+    )
+
+
+@allowed_methods("POST")
+@staff_required
+def set_labels(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
+    user, opened = _opened_case(request, desk_slug, number)
+    form = LabelsForm(opened.report.desk, request.POST)
+    return _acted(
+        request,
+        opened,
+        user,
+        "labels_form",
+        form,
+        lambda: actions.set_labels(opened.report, user, form.cleaned_data["labels"]),
+    )
+
+
+@allowed_methods("POST")
+@staff_required
+def assign(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
+    user, opened = _opened_case(request, desk_slug, number)
+    form = AssignForm(_assignees(opened.report), request.POST)
+
+    def assign_chosen() -> None:
+        chosen = form.cleaned_data["assignee"]
+        assignee = StaffUser.objects.get(pk=int(chosen)) if chosen else None
+        actions.assign(opened.report, user, assignee)
+
+    return _acted(request, opened, user, "assign_form", form, assign_chosen)
+
+
+def _opened_case(
+    request: HttpRequest, desk_slug: str, number: int
+) -> tuple[StaffUser, conversation.OpenedReport]:
+    """The case a form posts to, opened with the session's key; 403 if not sealed to it."""
     user: StaffUser = request.user  # type: ignore[assignment]
-    report = access_report(user, desk_slug, number)
-    opened = _open(request, report, user)
+    opened = _open(request, access_report(user, desk_slug, number), user)
     if opened is None:
         raise PermissionDenied
-    forms: dict[str, Any] = {}
-    try:
-        if what == "note":
-            form = forms["note_form"] = NoteForm(request.POST)
-            if form.is_valid():
-                actions.add_note(opened, user, form.cleaned_data["text"])
-                return redirect("casework:case", desk_slug, number)
-        elif what == "status":
-            form = forms["status_form"] = StatusForm(request.POST)
-            if form.is_valid():
-                actions.set_status(
-                    report, user, form.cleaned_data["status"], form.cleaned_data["close_reason"]
-                )
-                return redirect("casework:case", desk_slug, number)
-        elif what == "labels":
-            form = forms["labels_form"] = LabelsForm(report.desk, request.POST)
-            if form.is_valid():
-                actions.set_labels(report, user, form.cleaned_data["labels"])
-                return redirect("casework:case", desk_slug, number)
-        elif what == "assign":
-            form = forms["assign_form"] = AssignForm(_assignees(report), request.POST)
-            if form.is_valid():
-                chosen = form.cleaned_data["assignee"]
-                assignee = StaffUser.objects.get(pk=int(chosen)) if chosen else None
-                actions.assign(report, user, assignee)
-                return redirect("casework:case", desk_slug, number)
-        else:
-            raise Http404("no such action")
-    except ValidationError as error:
-        form.add_error(None, error)
-    return _case_page(request, opened, user, status=400, **forms)
+    return user, opened
+
+
+def _acted(
+    request: HttpRequest,
+    opened: conversation.OpenedReport,
+    user: StaffUser,
+    form_name: str,
+    form: Any,
+    act: Callable[[], object],
+) -> HttpResponse:
+    """A valid form's action, then back to the case; else the case page again (400) with the
+    form's errors, the action's refusal among them, and nothing changed."""
+    if form.is_valid():
+        try:
+            act()
+            return redirect("casework:case", opened.report.desk.slug, opened.report.number)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _case_page(request, opened, user, status=400, **{form_name: form})
 
 
 @allowed_methods("GET")
@@ -279,6 +341,7 @@ def _case_page(
     user: StaffUser,
     *,
     status: int = 200,
+    unsent: str = "",
     **forms: Any,
 ) -> HttpResponse:
     report = opened.report
@@ -310,6 +373,7 @@ def _case_page(
             "assign_form": forms.get("assign_form")
             or AssignForm(_assignees(report), initial={"assignee": report.assigned_to_id or ""}),
             "triage": triage_panel.panel(request, opened, user),
+            "unsent": unsent,
         },
         status=status,
     )

@@ -1,15 +1,18 @@
 """Changes to desks and their membership. Each is one transaction with its audit event."""
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
 
 from .models import Desk, Membership
+
+if TYPE_CHECKING:  # desks sit below accounts: the staff model only through AUTH_USER_MODEL
+    from tipline.accounts.models import StaffUser
 
 
 def create_desk(
@@ -18,7 +21,7 @@ def create_desk(
     name: str,
     languages: Iterable[str] = ("en",),
     retention_days: int = 365,
-    acting_user: StaffUser | None,
+    acting_user: "StaffUser | None",
 ) -> Desk:
     """Create a desk; `ValidationError` with a clear message for any bad value."""
     desk = Desk(
@@ -38,7 +41,11 @@ def create_desk(
 
 
 def add_member(
-    desk: Desk, staff: StaffUser, *, receives_reports: bool = True, acting_user: StaffUser | None
+    desk: Desk,
+    staff: "StaffUser",
+    *,
+    receives_reports: bool = True,
+    acting_user: "StaffUser | None",
 ) -> Membership:
     """Put a staff member on a desk. As a recipient they get the keys of reports that
     arrive from now on; reports already there stay sealed to those who had them."""

@@ -1,10 +1,16 @@
 """Categories and questions are configuration, edited here. Reports are listed by their
 readable routing columns only: their content is encrypted and opens only on the desk."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from tipline.audit.admin import AuditedAdmin, ReadOnlyAdmin
+from tipline.desks.admin import DeskAdmin
+from tipline.desks.models import Desk
 
+from .categories import install_default_categories
 from .models import Category, Question, Report
 
 
@@ -28,3 +34,18 @@ class ReportAdmin(ReadOnlyAdmin):
     list_filter = ["desk", "status", "language"]
     fields = ["desk", "number", "category", "language", "status", "received_at"]
     readonly_fields = fields
+
+
+class DeskWithShippedCategoriesAdmin(DeskAdmin):
+    """The desks' admin, where a new desk starts with the shipped categories and questions,
+    as one made by `tipline createdesk` does: without any, its public page would offer a
+    reporter nothing to choose. Here, since categories are this room's, not the desks'."""
+
+    def save_model(self, request: HttpRequest, obj: Desk, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            install_default_categories(obj, acting_user=request.user)
+
+
+admin.site.unregister(Desk)
+admin.site.register(Desk, DeskWithShippedCategoriesAdmin)

@@ -12,10 +12,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tipline import jobs, vault
+from tipline import vault
 from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
-from tipline.notifications.tasks import notify_reporter_wrote
 
 from . import receipts
 from .attachments import (
@@ -25,6 +24,7 @@ from .attachments import (
     save_attachment_rows,
 )
 from .models import Attachment, Message, Report, translated
+from .signals import reporter_wrote
 from .submission import content_context, reporter_context
 from .uploads import PendingUpload
 
@@ -202,7 +202,7 @@ def add_reporter_message(
             message = Message.objects.create(id=message_id, report=report, sent_at=now, body=body)
             save_attachment_rows(report, kept, opened.report_key, uploaded_at=now, message=message)
             Report.objects.filter(pk=report.pk).update(last_reporter_activity_at=now)
-            jobs.enqueue(notify_reporter_wrote, str(report.id))
+            reporter_wrote.send(Report, report=report)
             record(
                 "report.reporter_message",
                 actor=None,

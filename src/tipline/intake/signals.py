@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent inside the transaction that stores a new report, with `report` and the `text` the
 # reporter wrote; receivers must be quick (the reporter waits) and never keep the text.
 report_submitted = Signal()
+
+# Sent inside the transaction that stores a reporter's follow-up message, with `report`;
+# receivers must be quick and queue anything slow with `transaction.on_commit`.
+reporter_wrote = Signal()

@@ -16,11 +16,10 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from tipline import jobs, vault
+from tipline import vault
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
 from tipline.desks.selectors import has_recipients, sealing_keys_of
-from tipline.notifications.tasks import notify_report_arrived
 
 from . import receipts, storage, timings, writer
 from .attachments import KeptFile, keep_received_files, save_attachment_rows
@@ -197,7 +196,6 @@ def _commit(
             attachments=len(kept),
             recipients=len(seals),
         )
-        jobs.enqueue(notify_report_arrived, str(report.id))
     return report
 
 

@@ -1,6 +1,10 @@
 """Thin tasks: ids in, one domain call (tipline.jobs decides where they run)."""
 
+from datetime import time, timedelta
+
 from celery import shared_task
+
+from tipline.jobs import periodic
 
 from . import messages
 
@@ -16,5 +20,6 @@ def notify_reporter_wrote(report_id: str) -> int:
 
 
 @shared_task(name="tipline.notifications.tasks.send_deadline_reminders")
+@periodic(every=timedelta(days=1), at=time(6, 0))
 def send_deadline_reminders() -> int:
     return messages.deadline_reminders()

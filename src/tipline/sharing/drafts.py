@@ -1,22 +1,26 @@
-"""What an analyst chose to share, turned into the share's content (`stix.ShareContent`):
-the description, the chosen answers under their questions, the chosen messages with their
-time and author, and the chosen files with the message each came with. Every text is the
-analyst's copy (redacted where they chose); every chosen item is checked to belong to the
-report."""
+"""What an analyst may share and what they chose, turned into the share's content
+(`stix.ShareContent`): the description, the chosen answers under their questions, the chosen
+messages with their time and author, and the chosen files with the message each came with.
+Every text is the analyst's copy (redacted where they chose); every chosen item is checked
+to belong to the report. The share page offers what `offer` lists, to the places `targets`
+lists, and hands back a `ShareDraft` built by `draft_from`."""
 
 import json
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from tipline.desks.models import Desk
 from tipline.intake import conversation
 from tipline.intake.attachments import decrypt_details, read_attachment
 from tipline.intake.conversation import OpenedReport
-from tipline.intake.models import Attachment, Message
+from tipline.intake.models import Attachment, Message, translated
 
 from . import stix
+from .models import DeskSharing, Partner, PartnerState
 
 MAX_TEXT = 20_000
 # Choices are shown (and sent) by their English labels; the question goes in every language
@@ -33,6 +37,77 @@ class ShareDraft:
     messages: dict[uuid.UUID, str] = field(default_factory=dict)  # message id -> text sent
     attachment_ids: list[uuid.UUID] = field(default_factory=list)
     cover_note: str = ""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the share form offers: each answer and message as (part, label, text), to tick
+    and redact; the files as (attachment id, name); the description as the reporter wrote
+    it."""
+
+    parts: list[tuple[str, str, str]]
+    files: list[tuple[str, str]]
+    description: str
+
+
+def offer(opened: OpenedReport, language: str) -> Offer:
+    """Everything of the report that may be shared, labelled in the staff member's
+    `language` (the questions as the category words them there)."""
+    talk = conversation.read_conversation(opened)
+    parts = []
+    for answered in conversation.answered_questions(opened, ANSWER_LANGUAGE):
+        question = translated(answered.labels, language)
+        label = _("answer to “%(question)s”") % {"question": question}
+        parts.append((f"answer-{answered.key}", label, answered.answer))
+    for message in talk[1:]:  # the first is the report itself: its description
+        when = {"date": f"{message.sent_at:%Y-%m-%d %H:%M}"}
+        if message.from_reporter:
+            label = _("reporter's message of %(date)s") % when
+        else:
+            label = _("desk's reply of %(date)s") % when
+        parts.append((f"message-{message.message_id}", label, message.text))
+    return Offer(
+        parts=parts,
+        files=[(str(a.attachment_id), a.name) for m in talk for a in m.attachments],
+        description=conversation.read_content(opened).get("description", ""),
+    )
+
+
+def targets(report_desk: Desk) -> list[tuple[str, str]]:
+    """Where a report of `report_desk` may go, as (target, label): the other desks of this
+    installation that accept shares ("local:<desk>"), then each paired partner's desks
+    ("<partner id>:<desk>")."""
+    here = [
+        (f"local:{r.desk.slug}", _("This installation: %(desk)s") % {"desk": r.desk.name})
+        for r in DeskSharing.objects.filter(accepts_shares=True).select_related("desk")
+        if r.desk_id != report_desk.pk
+    ]
+    remote = [
+        (f"{p.pk}:{d['slug']}", f"{p.name}: {d['name']}")
+        for p in Partner.objects.filter(state=PartnerState.ACTIVE, paired_at__isnull=False)
+        for d in p.desks
+    ]
+    return here + remote
+
+
+def destination(target: str) -> tuple[Partner | None, str]:
+    """The partner (None: this installation) and desk a target from `targets` names."""
+    where, _sep, desk_slug = target.partition(":")
+    partner = None if where == "local" else Partner.objects.filter(pk=int(where)).first()
+    return partner, desk_slug
+
+
+def draft_from(
+    cleaned_data: dict[str, Any], answers: dict[str, str], messages: dict[str, str]
+) -> ShareDraft:
+    """The draft from the share form's cleaned data and its ticked parts (part id -> text)."""
+    return ShareDraft(
+        description=cleaned_data["description"],
+        answers=answers,
+        messages={uuid.UUID(k): text for k, text in messages.items()},
+        attachment_ids=[uuid.UUID(x) for x in cleaned_data["files"]],
+        cover_note=cleaned_data["cover_note"],
+    )
 
 
 def share_content(opened: OpenedReport, draft: ShareDraft) -> stix.ShareContent:

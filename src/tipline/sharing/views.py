@@ -8,20 +8,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from tipline import vault
 from tipline.accounts.decorators import staff_required
 from tipline.accounts.models import StaffUser
 from tipline.casework.access import access_report, private_key_of
-from tipline.desks.models import Desk
 from tipline.intake import conversation
-from tipline.intake.models import translated
 from tipline.throttling.gate import allowed_methods
 
 from . import actions, drafts, selectors
 from .forms import BackForm, ShareForm
-from .models import DeskSharing, Partner, PartnerState, Share
+from .models import Share
 
 
 def _open(request: HttpRequest, report: Any, user: StaffUser) -> conversation.OpenedReport | None:
@@ -32,20 +29,6 @@ def _open(request: HttpRequest, report: Any, user: StaffUser) -> conversation.Op
         return None
 
 
-def _targets(report_desk: Desk) -> list[tuple[str, str]]:
-    here = [
-        (f"local:{r.desk.slug}", _("This installation: %(desk)s") % {"desk": r.desk.name})
-        for r in DeskSharing.objects.filter(accepts_shares=True).select_related("desk")
-        if r.desk_id != report_desk.pk
-    ]
-    remote = [
-        (f"{p.pk}:{d['slug']}", f"{p.name}: {d['name']}")
-        for p in Partner.objects.filter(state=PartnerState.ACTIVE, paired_at__isnull=False)
-        for d in p.desks
-    ]
-    return here + remote
-
-
 @staff_required
 @allowed_methods("GET", "POST")
 def share(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
@@ -54,44 +37,20 @@ def share(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     opened = _open(request, report, user)
     if opened is None:
         raise PermissionDenied
-    content = conversation.read_content(opened)
-    talk = conversation.read_conversation(opened)
-    parts = []  # (part, label, text): each answer and message, to tick and redact
-    for answered in conversation.answered_questions(opened, drafts.ANSWER_LANGUAGE):
-        question = translated(answered.labels, getattr(request, "LANGUAGE_CODE", "en"))
-        label = _("answer to “%(question)s”") % {"question": question}
-        parts.append((f"answer-{answered.key}", label, answered.answer))
-    for message in talk[1:]:
-        when = {"date": f"{message.sent_at:%Y-%m-%d %H:%M}"}
-        if message.from_reporter:
-            label = _("reporter's message of %(date)s") % when
-        else:
-            label = _("desk's reply of %(date)s") % when
-        parts.append((f"message-{message.message_id}", label, message.text))
-    files = [(str(a.attachment_id), a.name) for m in talk for a in m.attachments]
+    offer = drafts.offer(opened, getattr(request, "LANGUAGE_CODE", "en"))
     form = ShareForm(
-        _targets(report.desk),
-        parts,
-        files,
+        drafts.targets(report.desk),
+        offer.parts,
+        offer.files,
         request.POST if request.method == "POST" else None,
-        initial={"description": content.get("description", "")},
+        initial={"description": offer.description},
     )
     if request.method == "POST" and form.is_valid():
-        where, _sep, desk_slug_to = form.cleaned_data["target"].partition(":")
-        partner = None if where == "local" else Partner.objects.filter(pk=int(where)).first()
+        partner, desk_slug_to = drafts.destination(form.cleaned_data["target"])
+        draft = drafts.draft_from(form.cleaned_data, form.chosen("answer"), form.chosen("message"))
         try:
             actions.propose_share(
-                opened,
-                user=user,
-                partner=partner,
-                desk_slug=desk_slug_to,
-                draft=drafts.ShareDraft(
-                    description=form.cleaned_data["description"],
-                    answers=form.chosen("answer"),
-                    messages={UUID(k): text for k, text in form.chosen("message").items()},
-                    attachment_ids=[UUID(x) for x in form.cleaned_data["files"]],
-                    cover_note=form.cleaned_data["cover_note"],
-                ),
+                opened, user=user, partner=partner, desk_slug=desk_slug_to, draft=draft
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -47,3 +47,13 @@ def accessibility_problems(page: Any) -> list[str]:
 def assert_accessible(page: Any, name: str) -> None:
     problems = accessibility_problems(page)
     assert not problems, f"{name} at {page.url}:\n" + "\n".join(problems)
+
+
+def assert_accessible_as_shown(page: Any, axe_page: Any, base: str, name: str) -> None:
+    """`assert_accessible` for a page as a browser with JavaScript off has it (a form's
+    answer included, which cannot be fetched again): its HTML is checked in `axe_page` (the
+    `axe_page` fixture, which may run axe's script) on this site's origin `base`, so that
+    the page's own styles load."""
+    axe_page.goto(f"{base}/staff/signin/")
+    axe_page.set_content(page.content())
+    assert_accessible(axe_page, name)

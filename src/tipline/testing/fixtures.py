@@ -117,6 +117,17 @@ def fresh_throttle() -> None:
     form_setup.forget_all()
 
 
+@pytest.fixture(autouse=True)
+def site_language() -> Iterator[None]:
+    """Each test ends in the site's language: a test that activates Urdu or Chinese (a
+    staff member's language, a management command) must not leave the next test's
+    `reverse()` building `/ur/...` addresses where it expects `/en/...`."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -152,6 +163,17 @@ def sign_in(client: object, user: object, device: object, *, step_offset: int = 
     response = client.post("/staff/signin/code/", {"code": code})  # type: ignore[attr-defined]
     assert response.status_code == 302, response.content[:800]
     return response
+
+
+def no_script_phone(browser: object, language: str) -> object:
+    """A page in a new phone-sized context with JavaScript off (Tor's "Safest"), whose
+    browser asks for `language`: a second person in a test, with cookies of their own."""
+    context = browser.new_context(  # type: ignore[attr-defined]
+        java_script_enabled=False,
+        viewport={"width": 390, "height": 844},
+        extra_http_headers={"Accept-Language": language},
+    )
+    return context.new_page()
 
 
 @pytest.fixture

@@ -245,10 +245,9 @@ class SharedGate:
 
     Waiting is first come, first served across the host's processes. A waiter blocks on a
     list of its own in Redis, and whoever frees a slot wakes the longest waiting (`_LEAVE`),
-    so a freed slot is taken at once and nobody asks Redis again and again. When the next in
-    line asked every 10 ms, a report at 8 clients with 4 workers took 12.4 ms of the
-    workers' CPU and 1.0 ms of Redis's beside its derivation; woken, 10.3-10.6 ms and 0.6 ms
-    (bench/submit.py; 8.7 ms with each process's own gate). A waiter still asks again after
+    so a freed slot is taken at once and nobody asks Redis again and again: a report costs
+    the workers and Redis less CPU than when the next in line polled (bench/submit.py;
+    figures in docs/deploy.md, Capacity). A waiter still asks again after
     `NEXT_IN_LINE_SECONDS` (further back, about as often as its place can change, at most
     `LONGEST_WAIT_SECONDS`): a wake that fell to a waiter of a process that died goes to
     nobody.

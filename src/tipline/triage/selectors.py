@@ -19,7 +19,7 @@ from tipline import vault
 from tipline.accounts.models import StaffUser
 from tipline.intake import conversation
 
-from . import index
+from . import cuts, index
 from .actions import file_fingerprints, report_text, reporter_files, shard_context
 from .epochs import keys_of
 from .models import Indexed, Shard
@@ -27,6 +27,8 @@ from .models import Indexed, Shard
 NEAR_DUPLICATE = 0.5  # estimated Jaccard of 5-gram shingles
 SHOWN = 10
 CANDIDATES = 50
+# Below this many analysed reports on the desk, the cut is not applied (see `rank`).
+MIN_FOR_CUT = 20
 # Files larger than this are compared within their own epoch only: hashing them again under
 # every other epoch's key on each view of the case would cost seconds.
 PROBE_MAX_BYTES = 64 * 2**20
@@ -131,6 +133,7 @@ def rank(
     shown: int = SHOWN,
     means: dict[int, np.ndarray] | None = None,
     probe: Prober | None = None,
+    cut_text: bool = True,
 ) -> list[Match]:
     """The best earlier matches of one indexed report. `means` are the language means to
     centre on; by default those of everything loaded (what the case page does). Without
@@ -146,6 +149,11 @@ def rank(
     if means is None:
         means = index.language_means(list(loaded.by_epoch.values()))
     own_code = int(index.language_codes(home)[row])
+    # A text too short to judge gets no "similar text" rows (near-duplicates and files still).
+    own_language, own_short = index.counted_language(own_code)
+    # On a young desk the language means rest on a few reports and scores wander (a true
+    # partner can score below zero): rank only, as the page says.
+    young = sum(len(entries) for entries in loaded.by_epoch.values()) < MIN_FOR_CUT
     vector = home.vectors[row].astype(np.float32) * home.scales[row]
     query = index.centred(vector, means.get(own_code, means[-1]))
     received = home.received[row]
@@ -168,16 +176,23 @@ def rank(
         best = np.argpartition(-scores, take - 1)[:take] if take else np.zeros(0, np.int64)
         best = best[np.argsort(-scores[best])]
         own = probes.get(this_epoch)
+        codes = index.language_codes(entries)
         for candidate in best:
             if not np.isfinite(scores[candidate]):
                 break
             match = Match(entries.report_id(int(candidate)), float(scores[candidate]))
-            match.reasons.append(Reason.TEXT)
             if own is not None:
                 resemblance = index.resemblance(own.sketch, entries.sketches[candidate])
                 if resemblance >= NEAR_DUPLICATE:
-                    match.reasons.insert(0, Reason.NEAR_DUPLICATE)
-            matches[match.report_id] = match
+                    match.reasons.append(Reason.NEAR_DUPLICATE)
+            other_language, other_short = index.counted_language(int(codes[candidate]))
+            if not cut_text or (
+                not (own_short or other_short)
+                and (young or match.score >= cut(own_language, other_language))
+            ):
+                match.reasons.append(Reason.TEXT)
+            if match.reasons:
+                matches[match.report_id] = match
         if own is not None and own.fingerprints and len(entries.fingerprints):
             wanted = np.frombuffer(b"".join(own.fingerprints), "V16")
             same = np.isin(entries.fingerprints.reshape(-1).view("V16"), wanted)
@@ -191,6 +206,12 @@ def rank(
     # Same file or near-duplicate text first, then by similarity.
     ordered = sorted(matches.values(), key=lambda m: (m.reasons[0] == Reason.TEXT, -m.score))
     return ordered[:shown]
+
+
+def cut(query_language: str, candidate_language: str) -> float:
+    """The least score shown as "similar text" between two languages (as counted), set on
+    outside text where a tip has nothing related (`calibration.py`, docs/design.md)."""
+    return cuts.CUTS.get(f"{query_language}:{candidate_language}", cuts.DEFAULT)
 
 
 def _files_of(entries: index.Entries, row: int) -> set[bytes]:

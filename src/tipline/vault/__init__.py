@@ -13,6 +13,7 @@ The keys (DESIGN.md, "Keys"):
   `tipline serve` started one: `derivations`)
 - files of any size, in chunks                                -> `streams`
 - an unwrapped private key kept for one session               -> `sessions`
+  (and text being written when an idle session ended, until the next sign-in)
 - one-time tokens for invitations                              -> `tokens`
 - triage: comparing reports without leaving anything comparable at rest -> `triage`
   * A random *triage key* per desk and recipient set (an "epoch"), sealed to each of those
@@ -111,7 +112,14 @@ from .reports import (
     seal_report_key,
     wrap_report_key_for_reporter,
 )
-from .sessions import SessionSeal, open_from_session, seal_for_session
+from .sessions import (
+    SessionSeal,
+    UnsentTextSeal,
+    open_from_session,
+    open_unsent_text,
+    seal_for_session,
+    seal_unsent_text,
+)
 from .staff import (
     StaffEnrolment,
     StaffKeyRecord,
@@ -165,6 +173,7 @@ __all__ = [
     "StreamEncryptor",
     "StreamSizes",
     "TriageKey",
+    "UnsentTextSeal",
     "VaultError",
     "attachment_fingerprint",
     "attachment_fingerprints",
@@ -204,6 +213,7 @@ __all__ = [
     "open_sealed_report_key",
     "open_sealed_triage_key",
     "open_share_text",
+    "open_unsent_text",
     "package_digest",
     "recover_with_code",
     "seal_claim_code_for_reporter",
@@ -212,6 +222,7 @@ __all__ = [
     "seal_report_key",
     "seal_to_share",
     "seal_triage_key",
+    "seal_unsent_text",
     "sign_answer",
     "start_service",
     "token_digest",

@@ -4,7 +4,7 @@ Why not in the web worker's threads: libsodium maps, fills and unmaps 64 MiB for
 Argon2id call. In a process of many threads each map, page fault and unmap takes that
 process's one memory-map lock and interrupts every core running one of its threads to
 flush its address cache, so derivations in threads of one process stop scaling after a few
-cores (measured on 16 cores: 39-44/s in threads past 4 threads, 64/s in 8 processes). And
+cores (measured: docs/deploy.md, Capacity). And
 with several gunicorn workers, each counting its own share of the cores, a busy worker
 could not use the cores of an idle one, while more derivations than cores only slow each
 other. A derivation process has a single thread and nothing else to do.

@@ -134,7 +134,7 @@ def test_an_idle_session_ends(client: Client, desk_with_recipient: DeskWithRecip
     session["tipline.last_seen"] = int(time.time()) - 31 * 60
     session.save()
     response = client.get("/staff/desk/narcotics/")
-    assert response["Location"] == "/staff/signin/?expired=1"
+    assert response["Location"] == "/staff/signin/?expired=idle&next=%2Fstaff%2Fdesk%2Fnarcotics%2F"
 
 
 def test_a_session_ends_at_its_hard_limit_even_when_busy(
@@ -144,7 +144,8 @@ def test_a_session_ends_at_its_hard_limit_even_when_busy(
     session = client.session
     session["tipline.signed_in_at"] = int(time.time()) - 9 * 3600
     session.save()
-    assert client.get("/staff/desk/narcotics/")["Location"] == "/staff/signin/?expired=1"
+    location = client.get("/staff/desk/narcotics/")["Location"]
+    assert location.startswith("/staff/signin/?expired=limit&")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -94,7 +94,7 @@ def share_first(name: str, means_for: object, *, pool: str = "desk") -> tuple[in
         saved = entries.received[row]
         entries.received[row] = START + 1  # everything else in the pool is earlier
         means = means_for(row)  # type: ignore[operator]
-        best = selectors.rank(loaded, setup.ids[row], 1, shown=1, means=means)
+        best = selectors.rank(loaded, setup.ids[row], 1, shown=1, means=means, cut_text=False)
         entries.received[row] = saved
         total += 1
         first += setup.reports[setup.ids.index(best[0].report_id)]["pair"] == pair
@@ -251,3 +251,53 @@ def test_the_triage_panel_is_translated_into_urdu_and_chinese() -> None:
     assert untranslated_strings(panel) == []
     for code in ("ur", "zh_Hans"):
         assert catalogue_problems(code) == []
+
+
+def rows_shown(name: str) -> tuple[int, int, int, int]:
+    """Production's `rank` with its cut on the whole desk (both sets, over MIN_FOR_CUT): how
+    many reports of set `name` show any row when nothing related came before them (their
+    partners arrive later), and how many of those with a partner have it among the first 5
+    rows when it came before. Returns (shown, reports, partner in top 5, with a partner)."""
+    setup = desk()
+    entries = setup.entries.__class__(**vars(setup.entries))
+    loaded = selectors.Loaded({1: entries})
+    shown = top5 = paired = 0
+    for row in setup.rows(name):
+        pair = setup.reports[row]["pair"]
+        partners = [
+            i
+            for i, r in enumerate(setup.reports)
+            if pair is not None and i != row and r["pair"] == pair
+        ]
+        entries.received = np.full(len(entries), START)
+        entries.received[row] = START + 1
+        entries.received[partners] = START + 2
+        shown += bool(selectors.rank(loaded, setup.ids[row], 1))
+        if partners:
+            entries.received[partners] = START
+            found = [m.report_id for m in selectors.rank(loaded, setup.ids[row], 1)[:5]]
+            paired += 1
+            top5 += any(setup.ids[i] in found for i in partners)
+    return shown, len(setup.rows(name)), top5, paired
+
+
+# Measured with the shipped cuts: (shown with nothing related, partner in the first 5 rows).
+# The issue's aim is at most 1 in 10 and at least 9 in 10; not reached (docs/design.md).
+MEASURED_CUT = {TUNING: (9, 27), HELD_OUT: (13, 27)}
+
+
+def test_a_desk_with_nothing_related_shows_fewer_similar_text_rows() -> None:
+    """The cut per language pair (`cuts.py`, fitted on Debian's catalogues, its quantile
+    chosen on the hand-written tuning set's scores). Without it every report showed 10
+    rows, whatever the score; the figures must not get worse."""
+    assert len(desk().reports) >= selectors.MIN_FOR_CUT
+    for name in (TUNING, HELD_OUT):
+        shown, total, top5, paired = rows_shown(name)
+        print(
+            f"\n{name}: nothing related, {shown} of {total} show a row; "
+            f"partner in the first 5 rows {top5} of {paired}"
+        )
+        most_shown, least_top5 = MEASURED_CUT[name]
+        assert shown <= most_shown
+        assert top5 >= least_top5
+        assert shown < total / 2

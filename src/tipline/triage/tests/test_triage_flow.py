@@ -57,7 +57,9 @@ def test_related_report_is_shown_and_linking_is_audited_on_both_cases(
     page = client.get(CASE.format(3)).content.decode()
     assert "Related earlier reports" in page
     related = page.split("Related earlier reports")[1]
-    assert related.index("#1") < related.index("#2")  # the same event ranks first
+    # A young desk ranks without a cut: the same event ranks first.
+    assert related.index("#1") < related.index("#2")
+    assert "not a match" in related
     assert AuditEvent.objects.filter(action="triage.analysed").exists()
 
     response = client.post(CASE.format(3) + "triage/link/", {"other": 1, "kind": "duplicate_of"})
@@ -266,11 +268,30 @@ def test_the_inbox_shows_and_filters_by_the_language_of_the_text(
     setup = desk_with_recipient
     report_in(setup, description="Crates of rifles at the jetty every night")
     report_in(setup, description="ہر رات جیٹی پر رائفلوں کے کریٹ اتارے جاتے ہیں")
+    # Urdu typed in Latin letters, English words mixed in: the common case.
+    report_in(setup, description="bhai ye smuggling ka maal hai, har raat jetty par aata hai")
+    report_in(setup, description="help!")
+    report_in(
+        setup,
+        description="Jeden Abend kommen Lastwagen mit Zigaretten über die Grenze, niemand prüft.",
+    )
     client = Client()
     sign_in(client, setup.analyst, setup.device)
     everything = client.get("/staff/desk/narcotics/").content.decode()
-    assert "text: ur" in everything
-    urdu = client.get("/staff/desk/narcotics/?text_language=ur").content.decode()
-    assert 'href="/staff/desk/narcotics/report/2/"' in urdu
-    assert 'href="/staff/desk/narcotics/report/1/"' not in urdu
+    assert 'text: <span dir="auto">Urdu</span>' in everything
+    assert "Urdu (Latin letters)" in everything
+    assert "other: German" in everything
+    assert "unsure (Latin letters)" in everything
+
+    def listed(choice: str) -> set[int]:
+        page = client.get(f"/staff/desk/narcotics/?text_language={choice}").content.decode()
+        return {n for n in range(1, 6) if f'href="/staff/desk/narcotics/report/{n}/"' in page}
+
+    assert listed("ur") == {2, 3}  # Urdu takes Urdu in Latin letters too
+    assert listed("ur-Latn") == {3}
+    assert listed("en") == {1}
+    assert listed("other") == {5}
+    assert listed("unsure") == {4}
     assert client.get("/staff/desk/narcotics/?text_language=xx").status_code == 400
+    case = client.get(CASE.format(3)).content.decode()
+    assert "Language of the text: <strong>Urdu (Latin letters)</strong>" in case

@@ -53,3 +53,20 @@ def test_a_session_blob_cannot_be_claimed_for_another_user(
         vault.open_from_session(
             seal.cookie_secret, seal.sealed_private_key, public_key=other.public_key
         )
+
+
+def test_unsent_text_opens_with_both_halves_for_its_writer_only() -> None:
+    seal = vault.seal_unsent_text("The white van again, نیلی گاڑی", owner="staff:7")
+    assert b"white van" not in seal.sealed_text and "white" not in repr(seal)
+    assert seal.cookie_secret not in repr(seal)
+    assert (
+        vault.open_unsent_text(seal.cookie_secret, seal.sealed_text, owner="staff:7")
+        == "The white van again, نیلی گاڑی"
+    )
+    with pytest.raises(vault.DecryptionError):
+        vault.open_unsent_text(seal.cookie_secret, seal.sealed_text, owner="staff:8")
+    other = vault.seal_unsent_text("x", owner="staff:7")
+    with pytest.raises(vault.DecryptionError):
+        vault.open_unsent_text(other.cookie_secret, seal.sealed_text, owner="staff:7")
+    with pytest.raises(vault.DecryptionError):
+        vault.open_unsent_text("not base64!", seal.sealed_text, owner="staff:7")

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tipline.accounts.actions import create_staff
+from tipline.accounts.management.desk_options import add_desk_options, desks_named
 from tipline.accounts.models import Role
-from tipline.desks.models import Desk
 
 
 class Command(BaseCommand):
@@ -20,25 +20,13 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", choices=Role.values, required=True)
         parser.add_argument("--email", default="")
-        parser.add_argument(
-            "--desk", action="append", default=[], metavar="SLUG", help="repeat for more desks"
-        )
-        parser.add_argument(
-            "--not-recipient",
-            action="store_true",
-            help="a member of the desks who does not receive reports' keys",
-        )
+        add_desk_options(parser)
         parser.add_argument(
             "--password-stdin", action="store_true", help="read the password from one line"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        desks = []
-        for slug in options["desk"]:
-            try:
-                desks.append(Desk.objects.get(slug=slug))
-            except Desk.DoesNotExist:
-                raise CommandError(f"there is no desk {slug!r}") from None
+        desks = desks_named(options["desk"])
         password = self._read_password(options["password_stdin"])
         try:
             new_staff = create_staff(

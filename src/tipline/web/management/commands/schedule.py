@@ -6,7 +6,7 @@ from tipline.jobs import run_schedule
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs (retention hourly, deadline reminders daily) until stopped."
+    help = "Run the periodic jobs the apps declare, on their one schedule, until stopped."
 
     def handle(self, *args: Any, **options: Any) -> None:
         run_schedule(stop_when_parent_changes=True)
