@@ -54,6 +54,7 @@ def main() -> None:
 
     from tipline.accounts.models import StaffUser
     from tipline.casework import selectors
+    from tipline.casework.models import Reading
     from tipline.desks.actions import create_desk
     from tipline.intake.categories import install_default_categories
     from tipline.intake.models import Report, Status
@@ -85,6 +86,7 @@ def main() -> None:
     now = timezone.now()
     started = time.perf_counter()
     batch: list[Report] = []
+    readings: list[Reading] = []
     for number in range(1, args.reports + 1):
         status = rng.choices(list(Status.values), weights=[10, 10, 30, 50])[0]
         batch.append(
@@ -99,21 +101,26 @@ def main() -> None:
                 closed_at=now if status == Status.CLOSED else None,
                 assigned_to=rng.choice([None, *analysts]),
                 received_at=now - dt.timedelta(minutes=args.reports - number),
-                first_opened_at=None if rng.random() < 0.05 else now,
-                reporter_waiting=rng.random() < 0.03,
+                # The reporter wrote after the measured analyst's reading in 3 in 100.
+                last_reporter_activity_at=now + dt.timedelta(seconds=rng.random() < 0.03),
                 acknowledged_at=None if rng.random() < 0.1 else now,
                 receipt_lookup=uuid.uuid4().hex + uuid.uuid4().hex,
                 report_key_for_reporter=os.urandom(73),
                 content=os.urandom(rng.randint(400, 3000)),
             )
         )
+        if rng.random() >= 0.05:  # the measured analyst has read 95 in 100
+            readings.append(Reading(report=batch[-1], user=analysts[0], read_at=now))
         if len(batch) == 5000:
             Report.objects.bulk_create(batch)
-            batch = []
+            Reading.objects.bulk_create(readings)
+            batch, readings = [], []
     Report.objects.bulk_create(batch)
+    Reading.objects.bulk_create(readings)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE intake_report")
+            cursor.execute("ANALYZE casework_reading")
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

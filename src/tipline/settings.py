@@ -265,6 +265,9 @@ LANG_INFO.update(EXTRA_LANG_INFO)
 LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "ps"]
 LOCALE_PATHS = [SOURCE_DIR / "locale"]
 USE_I18N = True
+# One date style per language that its readers cannot misread, and ISO date inputs
+# (tipline/formats/__init__.py).
+FORMAT_MODULE_PATH = ["tipline.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

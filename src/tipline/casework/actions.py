@@ -5,7 +5,8 @@ import uuid
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from tipline.intake.forms import clean_reporter_text
 from tipline.intake.models import CloseReason, Message, Note, Report, Status
 from tipline.intake.uploads import PendingUpload
 
-from .models import Label, ReportLabel
+from .models import Label, Reading, ReportLabel
 from .selectors import has_reporter
 
 MAX_TEXT = 20_000
@@ -29,14 +30,24 @@ def note_context(report_id: uuid.UUID, note_id: uuid.UUID) -> str:
     return f"report/{report_id}/note/{note_id}"
 
 
+def last_message_position(report: Report) -> int:
+    """The place of the conversation's last message (0: none yet): what a reading has seen."""
+    last = Message.objects.filter(report=report).aggregate(last=Max("position"))["last"]
+    return last or 0
+
+
 def record_view(report: Report, user: StaffUser) -> None:
-    """Opening a report: audited; clears the desk's unread markers."""
+    """Opening a report: audited; read *by this staff member* from now on: their "new" and
+    "new message" go, everyone else's stay (`Reading`)."""
     now = timezone.now()
     with transaction.atomic():
-        Report.objects.filter(pk=report.pk, first_opened_at__isnull=True).update(
-            first_opened_at=now
-        )
-        Report.objects.filter(pk=report.pk, reporter_waiting=True).update(reporter_waiting=False)
+        seen = {"read_at": now, "seen_position": last_message_position(report)}
+        if not Reading.objects.filter(report=report, user=user).update(**seen):
+            try:
+                with transaction.atomic():  # a savepoint: the same person, two tabs at once
+                    Reading.objects.create(report=report, user=user, **seen)
+            except IntegrityError:
+                Reading.objects.filter(report=report, user=user).update(**seen)
         record("report.viewed", actor=user, desk=report.desk, report_id=report.id)
 
 
@@ -87,7 +98,7 @@ def reply(
             )
         text = _checked_text(text, allow_empty=bool(pending and pending.files))
         kept = (
-            keep_received_files(pending, report.desk, report.id, opened.report_key)
+            keep_received_files(pending, report.desk, report.id, opened.report_key, keep_names=True)
             if pending
             else []
         )

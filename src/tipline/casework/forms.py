@@ -117,6 +117,10 @@ class ReplyForm(forms.Form):
             )
             % {"name": name},
             "busy": gettext("Files cannot be checked just now. Try again in a few minutes."),
+            "cleaner_unavailable": gettext(
+                "No file can be cleaned of hidden data on this server now (no cleaning "
+                "process starts): an administrator must look at the server's log."
+            ),
         }
         return (
             messages.get(problem, gettext("The files could not be received."))

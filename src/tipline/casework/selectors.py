@@ -4,16 +4,18 @@ is built from readable routing columns only, so it stays fast and needs no key."
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tipline.accounts.models import Role, StaffUser
 from tipline.audit.models import AuditEvent
 from tipline.desks.models import Desk
-from tipline.intake.models import Report, Status
+from tipline.intake.models import Message, Report, Status
 from tipline.sharing.models import ReceivedShare
 from tipline.triage import language as detected_language
+
+from .models import Reading
 
 PAGE_SIZE = 50
 # The inbox never loads ciphertext columns.
@@ -27,8 +29,7 @@ INBOX_COLUMNS = [
     "close_reason",
     "assigned_to_id",
     "received_at",
-    "first_opened_at",
-    "reporter_waiting",
+    "last_reporter_activity_at",
     "acknowledged_at",
     "feedback_given_at",
 ]
@@ -44,7 +45,7 @@ class InboxFilters:
     label_id: int | None = None
     received_from: dt.date | None = None
     received_to: dt.date | None = None
-    unread: bool = False
+    unread: bool = False  # unread by the staff member who looks (`Reading`)
     overdue: bool = False
     shared: bool = False  # shared with us by a partner or another desk
 
@@ -130,9 +131,23 @@ def inbox(
             "assigned_to__username",
             "detected_language__language",
         )
-        .annotate(shared_by=_SHARED_BY, shared_handling=_SHARED_HANDLING)
+        .annotate(
+            shared_by=_SHARED_BY,
+            shared_handling=_SHARED_HANDLING,
+            my_read_at=_read_by(user),
+            my_seen_position=_seen_by(user),
+            reporter_position=_LAST_FROM_REPORTER,
+        )
         .order_by("-received_at", "-number")[: PAGE_SIZE + 1]
     )
+    for report in page:
+        # Each person's own markers (`Reading`): never opened by them, or the reporter
+        # wrote since they last did.
+        read_at = report.my_read_at  # type: ignore[attr-defined]
+        report.is_new = read_at is None  # type: ignore[attr-defined]
+        report.has_new_message = (  # type: ignore[attr-defined]
+            read_at is not None and (report.reporter_position or 0) > report.my_seen_position  # type: ignore[attr-defined]
+        )
     if len(page) > PAGE_SIZE:
         page = page[:PAGE_SIZE]
         return page, Cursor(page[-1].received_at, page[-1].number)
@@ -151,6 +166,28 @@ _SHARED_BY = Subquery(
 # Its TLP level, handling code and grading (sharing's `stix.Handling`), by the same index.
 _SHARED_HANDLING = Subquery(
     ReceivedShare.objects.filter(report_id=OuterRef("pk")).values("handling")[:1]
+)
+
+
+def _read_by(user: StaffUser) -> Subquery:
+    """When `user` last opened each report of the page (None: never), a scalar subquery.
+    Uses index: casework_reading one_reading_per_person (user_id, report_id)."""
+    return Subquery(Reading.objects.filter(report=OuterRef("pk"), user=user).values("read_at")[:1])
+
+
+def _seen_by(user: StaffUser) -> Subquery:
+    """The place of the last message `user` had seen in each report of the page, by the
+    same index as `_read_by`."""
+    return Subquery(
+        Reading.objects.filter(report=OuterRef("pk"), user=user).values("seen_position")[:1]
+    )
+
+
+# The place of the reporter's last message in each report (None: the report alone so far).
+_LAST_FROM_REPORTER = Subquery(
+    Message.objects.filter(report=OuterRef("pk"), author__isnull=True)
+    .order_by("-position")
+    .values("position")[:1]
 )
 
 
@@ -200,7 +237,17 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
     if filters.received_to:
         reports = reports.filter(received_at__date__lte=filters.received_to)
     if filters.unread:
-        reports = reports.filter(Q(first_opened_at__isnull=True) | Q(reporter_waiting=True))
+        # Unread by this person: no reading of theirs that saw the reporter's last message.
+        # Uses index: casework_reading one_reading_per_person (user_id, report_id).
+        reports = reports.annotate(reporter_position=Coalesce(_LAST_FROM_REPORTER, 0)).exclude(
+            Exists(
+                Reading.objects.filter(
+                    report=OuterRef("pk"),
+                    user=user,
+                    seen_position__gte=OuterRef("reporter_position"),
+                )
+            )
+        )
     if filters.overdue:
         now = timezone.now()
         acknowledge_cutoff = now - dt.timedelta(days=desk.acknowledge_within_days)

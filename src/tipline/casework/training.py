@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from PIL import Image
 
@@ -191,8 +192,10 @@ def _one_report(
     analyst = users[{"en": "analyst-en", "ur": "analyst-ur", "zh-hans": "analyst-zh"}[language]]
     stage = number % 6  # new, assigned, answered, answered again, in progress, closed
     if stage >= 1:
+        casework.record_view(report, users["trainer"])  # read by whoever worked on it
         casework.assign(report, users["trainer"], analyst)
     if stage >= 2:
+        casework.record_view(report, analyst)
         opened = conversation.open_as_staff(report, analyst, keys[analyst.username])
         casework.reply(opened, analyst, reply)
         casework.add_note(opened, analyst, note)
@@ -200,7 +203,8 @@ def _one_report(
         as_reporter = conversation.open_as_reporter(code)
         assert as_reporter is not None  # noqa: S101 - the code was just issued
         conversation.add_reporter_message(as_reporter, text=answer)
-    if stage >= 4:
+    if stage >= 4:  # at stage 3 the reporter's answer is a new message to the analyst
+        casework.record_view(report, analyst)
         casework.set_status(report, analyst, Status.IN_PROGRESS)
     if stage == 5:
         reason = [CloseReason.ACTIONED, CloseReason.NO_ACTION, CloseReason.DUPLICATE][number % 3]
@@ -227,7 +231,11 @@ def _age(report: Report, *, days: int) -> None:
     """Move a synthetic report and its conversation back in time, keeping their order."""
     shift = timedelta(days=days)
     with transaction.atomic():
-        Report.objects.filter(pk=report.pk).update(received_at=timezone.now() - shift)
+        Report.objects.filter(pk=report.pk).update(
+            received_at=timezone.now() - shift,
+            last_reporter_activity_at=F("last_reporter_activity_at") - shift,
+        )
+        report.readings.update(read_at=F("read_at") - shift)  # still before or after it
         for field in ("acknowledged_at", "feedback_given_at", "closed_at"):
             for row in Report.objects.filter(pk=report.pk).exclude(**{f"{field}__isnull": True}):
                 Report.objects.filter(pk=row.pk).update(**{field: getattr(row, field) - shift})

@@ -2,16 +2,18 @@
 
 import io
 import json
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import PurePosixPath
 from uuid import UUID
 
 from tipline import vault
 from tipline.desks.models import Desk, UncleanableFiles
 from tipline.throttling import gate
 
-from . import archives, cleaning, storage
+from . import archives, cleaning, mat2_cleaning, storage
 from .models import Attachment, Message, Report
 from .uploads import PendingUpload, ReceivedFile, attachment_context
 
@@ -19,7 +21,8 @@ from .uploads import PendingUpload, ReceivedFile, attachment_context
 class AttachmentRefused(Exception):
     """A file the desk will not keep. `reason`: "uncleanable", "unreadable", "too_large",
     "too_many", "archive_too_large" (a ZIP bomb, `archives`), "busy" (no cleaning slot in
-    time); shown to the reporter with the file's name."""
+    time), "cleaner_unavailable" (this server cannot clean files now); shown to the reporter
+    with the file's name."""
 
     def __init__(self, name: str, reason: str) -> None:
         super().__init__(f"{name}: {reason}")
@@ -36,18 +39,71 @@ class KeptFile:
 
 
 def keep_received_files(
-    pending: PendingUpload, desk: Desk, report_id: UUID, report_key: vault.ReportKey
+    pending: PendingUpload,
+    desk: Desk,
+    report_id: UUID,
+    report_key: vault.ReportKey,
+    *,
+    keep_names: bool,
 ) -> list[KeptFile]:
     """Clean what can be cleaned, apply the desk's rule to the rest, encrypt each file to
     the report and make it durable. Runs before the database transaction; on
-    `AttachmentRefused` the caller discards everything (`pending.discard()`)."""
+    `AttachmentRefused` the caller discards everything (`pending.discard()`).
+
+    Unless `keep_names`, each file is stored under a neutral name (`neutral_name`): a
+    reporter's file name often carries a name, a phone number or a date
+    (IMG_20261205_Ahmed_Khan_03001234567.jpg) while its hidden data is carefully removed.
+    Staff replies keep theirs."""
     if len(pending.files) > desk.max_attachments:
         raise AttachmentRefused(pending.files[-1].name, "too_many")
     for received in pending.files:
         if received.size_bytes > desk.max_attachment_bytes:
             raise AttachmentRefused(received.name, "too_large")
     storage.make_report_folder(report_id)
-    return [_keep(pending, received, desk, report_id, report_key) for received in pending.files]
+    kept = [_keep(pending, received, desk, report_id, report_key) for received in pending.files]
+    if keep_names:
+        return kept
+    # Numbered on from the report's files so far, so that no two of its files share a name.
+    # Uses index: intake_attachment report_id.
+    before = Attachment.objects.filter(report_id=report_id).count()
+    return [
+        replace(
+            file,
+            details={
+                **file.details,
+                "name": neutral_name(before + order, file.details["type"], file.details["name"]),
+            },
+        )
+        for order, file in enumerate(kept, start=1)
+    ]
+
+
+_KINDS = {"image": "photo", "audio": "audio", "video": "video"}
+_EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+    **mat2_cleaning.EXTENSIONS,
+}
+_PLAIN_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}")
+
+
+def neutral_name(number: int, media_type: str, given: str) -> str:
+    """`photo-1.jpg`, `document-2.pdf`, `audio-3.mp3`, `file-4`: the kind and the place of a
+    file among the report's, with the extension of the type its first bytes showed. A type
+    not recognised keeps the extension the reporter gave when it is a plain one (`.txt`),
+    so that staff can still open the file; nothing else of the given name is kept."""
+    major = media_type.partition("/")[0]
+    known = media_type in _EXTENSIONS
+    kind = _KINDS.get(major) or ("document" if known else "file")
+    if known:
+        extension = _EXTENSIONS[media_type]
+    else:
+        suffix = PurePosixPath(given.replace("\\", "/")).suffix
+        extension = suffix.lower() if _PLAIN_EXTENSION.fullmatch(suffix) else ""
+    return f"{kind}-{number}{extension}"
 
 
 def save_attachment_rows(
@@ -118,6 +174,8 @@ def _keep(
             raise AttachmentRefused(received.name, "unreadable") from None
         except cleaning.CleaningBusy:
             raise AttachmentRefused(received.name, "busy") from None
+        except cleaning.CleanerUnavailable:
+            raise AttachmentRefused(received.name, "cleaner_unavailable") from None
         except cleaning.CannotClean:
             cleaned = None  # a ZIP that is no office document: the desk's rule decides
         del plaintext

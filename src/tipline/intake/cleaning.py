@@ -73,6 +73,11 @@ class CleaningBusy(Exception):
     """No cleaning slot came free in time: the file was not looked at; send it again."""
 
 
+class CleanerUnavailable(Exception):
+    """This server cannot clean any file now (no cleaning process starts): its fault, not
+    the file's, and not one that passes by itself; the administrator must act."""
+
+
 def detect_type(head: bytes) -> str | None:
     """The media type of a file from its first bytes, or None when not recognised."""
     for signature, media_type in _SIGNATURES:
@@ -101,8 +106,8 @@ def clean(data: bytes, media_type: str | None) -> tuple[bytes, str]:
 
     Runs in a separate, limited process, in one of the cleaning slots; a file that breaks a
     parser, or takes too long or too much memory, raises `UnreadableFile`, an archive over
-    the bounds `ArchiveTooLarge` before anything is unpacked, and no free slot in time
-    `CleaningBusy`."""
+    the bounds `ArchiveTooLarge` before anything is unpacked, no free slot in time
+    `CleaningBusy`, and when no cleaning process can start at all, `CleanerUnavailable`."""
     if not is_cleanable(media_type):
         raise CannotClean(media_type)
     if media_type == mat2_cleaning.ZIP_FAMILY:
@@ -112,6 +117,8 @@ def clean(data: bytes, media_type: str | None) -> tuple[bytes, str]:
             raise ArchiveTooLarge(str(error)) from None
     try:
         return isolation.clean_in_child(data, str(media_type))
+    except isolation.CleanerUnavailable as unavailable:
+        raise CleanerUnavailable(str(unavailable)) from None
     except isolation.CleaningFailed as failed:
         if failed.outcome == "uncleanable":
             raise CannotClean(str(failed)) from None

@@ -20,8 +20,6 @@ READABLE = {
         "assigned_to": "workload",
         "received_at": "deadlines (they need the day): kept to the hour (`reporter_time`)",
         "last_reporter_activity_at": "unread markers: kept to the day (`reporter_time`)",
-        "first_opened_at": "unread marker",
-        "reporter_waiting": "unread marker",
         "acknowledged_at": "acknowledgement deadline",
         "feedback_given_at": "feedback deadline",
         "receipt_lookup": "finds the report from a receipt; a one-way Argon2id derivation",
@@ -49,6 +47,12 @@ READABLE = {
         "stored_bytes": "storage accounting",
     },
     "casework.ReportLabel": {"id": "row id", "report": "routing", "label": "desk vocabulary"},
+    "casework.Reading": {
+        "id": "row id",
+        "report": "routing",
+        "user": "whose unread markers",
+        "read_at": "unread markers (also in the audit log's report.viewed events)",
+    },
 }
 
 ENCRYPTED = {

@@ -178,13 +178,20 @@ def read_conversation(opened: OpenedReport) -> list[ShownMessage]:
 
 
 def add_reporter_message(
-    opened: OpenedReport, *, text: str, pending: PendingUpload | None = None
+    opened: OpenedReport,
+    *,
+    text: str,
+    pending: PendingUpload | None = None,
+    keep_file_names: bool = False,
 ) -> Message:
-    """The reporter writes again (text, files or both). Raises `AttachmentRefused`."""
+    """The reporter writes again (text, files or both). Raises `AttachmentRefused`. Files
+    get neutral names unless the reporter chose to keep theirs (`keep_received_files`)."""
     report = opened.report
     try:
         kept = (
-            keep_received_files(pending, report.desk, report.id, opened.report_key)
+            keep_received_files(
+                pending, report.desk, report.id, opened.report_key, keep_names=keep_file_names
+            )
             if pending
             else []
         )
@@ -202,9 +209,7 @@ def add_reporter_message(
                 body=body,
             )
             save_attachment_rows(report, kept, opened.report_key, uploaded_at=day, message=message)
-            Report.objects.filter(pk=report.pk).update(
-                last_reporter_activity_at=day, reporter_waiting=True
-            )
+            Report.objects.filter(pk=report.pk).update(last_reporter_activity_at=day)
             reporter_wrote.send(Report, report=report)
             record(
                 "report.reporter_message",

@@ -71,8 +71,23 @@ def field_for(question: Question, language: str) -> forms.Field:
     raise ValueError(f"unknown question kind {kind!r}")
 
 
+def keep_file_names_field() -> forms.BooleanField:
+    """The reporter's choice to keep their files' own names (the default replaces them)."""
+    return forms.BooleanField(
+        required=False,
+        label=_("Keep my files' own names"),
+        help_text=_(
+            "Without this, each file is sent under a plain name such as photo-1.jpg, because "
+            "a file's name can give you away: phones and cameras put dates in it, and people "
+            "often add names or phone numbers. Tick this only if the names matter and say "
+            "nothing about you."
+        ),
+    )
+
+
 class ReportForm(forms.Form):
     receipt = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    keep_file_names = keep_file_names_field()
 
     def __init__(
         self,
@@ -130,6 +145,7 @@ class ReceiptForm(forms.Form):
 
 class MessageForm(forms.Form):
     receipt = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    keep_file_names = keep_file_names_field()
     text = ReporterTextField(
         label=_("Write to the desk"),
         required=False,

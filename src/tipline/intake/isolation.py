@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,11 @@ DEFAULT_MEMORY_MB = 1536
 DEFAULT_SLOTS = 1
 DEFAULT_WAIT_SECONDS = 60
 WORKER_MODULE = "tipline.intake.cleaning_worker"
+
+
+class CleanerUnavailable(Exception):
+    """No cleaning process could be started here (the fork server is missing or broken):
+    nothing about the file is known, and trying the same file again will not help."""
 
 
 class CleaningFailed(Exception):
@@ -118,6 +124,29 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload([WORKER_MODULE])
 
 
+def _forget_the_parents_fork_server() -> None:
+    """In a forked child (a gunicorn worker forked by a master that had cleaned files, as
+    `tipline demo` does while it builds its reports), the fork server multiprocessing
+    remembers is the parent's: not this process's child, so multiprocessing's liveness
+    check (`waitpid`) fails with ChildProcessError on every file. The child forgets it and
+    starts its own on first use; it closes its copy of the parent's "alive" pipe, so the
+    parent's server still ends with the parent."""
+    from multiprocessing import forkserver
+
+    server: Any = forkserver._forkserver  # no public way to reset it
+    alive = server._forkserver_alive_fd
+    server._forkserver_pid = None
+    server._forkserver_address = None
+    server._forkserver_alive_fd = None
+    server._lock = threading.Lock()  # a lock held by a parent's thread stays held here
+    if alive is not None:
+        with contextlib.suppress(OSError):
+            os.close(alive)
+
+
+os.register_at_fork(after_in_child=_forget_the_parents_fork_server)
+
+
 def start_fork_server() -> None:
     """Start this process's fork server now rather than on the first file (web workers):
     one empty round trip, so that its imports are done before the first request."""
@@ -125,8 +154,8 @@ def start_fork_server() -> None:
         clean_in_child(b"", "application/x-empty", Limits())
     except CleaningFailed:
         pass  # expected: nothing cleans an empty file of no type
-    except OSError as error:  # cleaning will try again, and fail clearly, file by file
-        logger.warning("the cleaning fork server did not start: %s", error)
+    except CleanerUnavailable as error:  # each file will try again, and fail clearly
+        logger.error("the cleaning fork server did not start: %s", error)
 
 
 def clean_in_child(
@@ -155,7 +184,11 @@ def _clean_in_child(
         daemon=True,
     )
     try:
-        process.start()
+        try:
+            process.start()
+        except OSError as error:  # no fork server, no process: a fault of this server
+            logger.error("no cleaning process could start: %r", error)
+            raise CleanerUnavailable(type(error).__name__) from None
         theirs.close()
         deadline = time.monotonic() + limits.seconds
         try:

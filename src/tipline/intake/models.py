@@ -122,11 +122,9 @@ class Report(models.Model):
     # To the hour, and the reporter's later moments to the day (`reporter_time`): whoever
     # reads the database must not line a reporter up with network records by the second.
     received_at = models.DateTimeField(default=timezone.now)
+    # Each staff member's "new message": the reporter wrote since they last opened it
+    # (casework.Reading).
     last_reporter_activity_at = models.DateTimeField(default=timezone.now)
-    # Unread markers: nobody on the desk has opened the report yet / the reporter wrote
-    # since a staff member last opened it.
-    first_opened_at = models.DateTimeField(null=True, blank=True)
-    reporter_waiting = models.BooleanField(default=False)
     # Deadlines (EU whistleblowing directive): acknowledged by the first reply; feedback
     # on the action taken given by a reply marked as such.
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -152,9 +150,6 @@ class Report(models.Model):
             models.Index(fields=["desk", "language", "-received_at"], name="report_inbox_language"),
             models.Index(
                 fields=["desk", "assigned_to", "-received_at"], name="report_inbox_assigned"
-            ),
-            models.Index(
-                fields=["desk", "reporter_waiting", "-received_at"], name="report_inbox_waiting"
             ),
             models.Index(fields=["status", "closed_at"], name="report_retention"),
         ]

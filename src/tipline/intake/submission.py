@@ -70,8 +70,10 @@ def submit_report(
     answers: dict[str, Any],
     description: str,
     receipt_code: str,
+    keep_file_names: bool = False,
 ) -> Submitted:
-    """Store a report for good and return its receipt.
+    """Store a report for good and return its receipt. Files get neutral names unless the
+    reporter chose to keep theirs (`keep_received_files`).
 
     Raises `DeskNotReady`, `SubmissionConflict` or `attachments.AttachmentRefused`;
     nothing is kept then.
@@ -94,7 +96,9 @@ def submit_report(
                 return earlier
             raise DeskNotReady
         with timings.phase("files"):
-            kept = keep_received_files(pending, desk, report_id, report_key)
+            kept = keep_received_files(
+                pending, desk, report_id, report_key, keep_names=keep_file_names
+            )
         with timings.phase("encryption"):
             content, wrapped, seals = _encrypt(
                 report_key, report_id, secrets, recipients, answers, description

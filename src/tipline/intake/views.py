@@ -108,6 +108,7 @@ def _receive_report(
             answers=form.answers(),
             description=form.cleaned_data["description"],
             receipt_code=code,
+            keep_file_names=form.cleaned_data["keep_file_names"],
         )
     except submission.DeskNotReady:
         return render(request, "intake/not_ready.html", {"desk": desk}, status=503)
@@ -121,6 +122,7 @@ def _receive_report(
             _keep_receipt(form),
             file_problem=refused.reason,
             file_name=refused.name,
+            status=_refused_status(refused),
         )
     return _receipt_page(request, desk, result)
 
@@ -220,7 +222,12 @@ def _receive_message(request: HttpRequest, pending: PendingUpload) -> HttpRespon
         problem = pending.problem or "empty"
         return _report_page(request, opened, code, message_problem=problem, status=400)
     try:
-        conversation.add_reporter_message(opened, text=text, pending=pending)
+        conversation.add_reporter_message(
+            opened,
+            text=text,
+            pending=pending,
+            keep_file_names=form.cleaned_data["keep_file_names"],
+        )
     except AttachmentRefused as refused:
         return _report_page(
             request,
@@ -228,9 +235,14 @@ def _receive_message(request: HttpRequest, pending: PendingUpload) -> HttpRespon
             code,
             message_problem=refused.reason,
             file_name=refused.name,
-            status=400,
+            status=_refused_status(refused),
         )
     return _report_page(request, opened, code, sent=True)
+
+
+def _refused_status(refused: AttachmentRefused) -> int:
+    """503 when the server cannot clean files at all (its fault), 400 for the file's own."""
+    return 503 if refused.reason == "cleaner_unavailable" else 400
 
 
 def _report_page(

@@ -60,7 +60,7 @@ def test_an_analyst_works_a_report_in_the_browser(
     screenshot(page, "desk-en-case")
 
     with page.expect_download() as download_info:
-        page.click("a:has-text('truck.jpg')")
+        page.click("a:has-text('photo-1.jpg')")
     downloaded = Path(download_info.value.path()).read_bytes()
     with Image.open(io.BytesIO(downloaded)) as image:
         assert not image.getexif()

@@ -42,7 +42,7 @@ def test_the_case_shows_the_report_and_is_audited(
     response = client.get(CASE)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Crates at the jetty" in body and "North jetty" in body and "jetty.jpg" in body
+    assert "Crates at the jetty" in body and "North jetty" in body and "photo-1.jpg" in body
     assert response["Cache-Control"] == "no-store"
     assert audited("report.viewed") == 1
 
@@ -132,7 +132,7 @@ def test_download_is_an_attachment_that_cannot_run(
     attachment = report.attachments.get()
     response = client.get(f"{CASE}file/{attachment.id}/")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == "attachment; filename*=UTF-8''jetty.jpg"
+    assert response["Content-Disposition"] == "attachment; filename*=UTF-8''photo-1.jpg"
     assert response["Content-Type"] == "application/octet-stream"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
@@ -159,7 +159,7 @@ def test_export_is_one_zip_with_summary_and_files(
     response = client.get(CASE + "export/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert set(archive.namelist()) == {"summary.txt", "attachments/01-jetty.jpg"}
+    assert set(archive.namelist()) == {"summary.txt", "attachments/01-photo-1.jpg"}
     summary = archive.read("summary.txt").decode()
     assert (
         "Crates at the jetty" in summary

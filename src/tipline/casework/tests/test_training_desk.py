@@ -42,3 +42,25 @@ def test_a_real_desk_never_says_training() -> None:
     pages, summary = pages_and_export(DeskWithRecipient())
     assert not any("TRAINING" in page for page in pages)
     assert "TRAINING" not in summary
+
+
+@pytest.mark.django_db
+def test_training_reports_are_new_only_to_who_has_not_read_them(files_dir: object) -> None:
+    from tipline.accounts.models import StaffUser
+    from tipline.casework import training
+    from tipline.casework.selectors import InboxFilters, inbox
+
+    made = training.make_training_desk(reports=6)
+    analyst_of = {r.number: r.assigned_to for r in made.desk.reports.all()}
+    trainer = StaffUser.objects.get(username="trainer")
+    seen = {
+        user.username: {r.number: (r.is_new, bool(r.has_new_message)) for r in page}
+        for user in [trainer, *{u for u in analyst_of.values() if u}]
+        for page in [inbox(made.desk, user, InboxFilters())[0]]
+    }
+    assert seen["trainer"][1] == (True, False)  # stage 0: nobody has opened it
+    assert [n for n, (new, _) in seen["trainer"].items() if new] == [1]
+    fourth = analyst_of[4].username  # stage 3: the reporter answered the analyst's reply
+    assert seen[fourth][4] == (False, True)
+    closed = analyst_of[6].username  # stage 5: closed, read
+    assert seen[closed][6] == (False, False)

@@ -4,6 +4,7 @@ with arrival to the hour and the reporter's later moments to the day, the conver
 the order it was written, staff times untouched, and the audit log append-only again."""
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -28,6 +29,15 @@ AFTER = [
 ARRIVED = dt.datetime(2026, 11, 20, 9, 41, 17, 123456, tzinfo=dt.UTC)
 REPLIED = dt.datetime(2026, 11, 21, 10, 0, 0, 500000, tzinfo=dt.UTC)
 WROTE_AGAIN = dt.datetime(2026, 11, 21, 15, 7, 8, 654321, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def latest_schema_afterwards() -> Iterator[None]:
+    """The tests after this one find every migration applied again (AFTER stops at the
+    migrations under test; later ones depend on them)."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def migrate(targets: list[tuple[str, str]]):  # type: ignore[no-untyped-def]

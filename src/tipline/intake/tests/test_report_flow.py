@@ -78,16 +78,16 @@ def test_report_with_two_attachments_reaches_the_recipient(
             details,
             read_attachment(opened.report_key, report.id, attachment.id),
         )
-    assert set(names) == {"jetty.jpg", "manifest.pdf"}
+    assert set(names) == {"photo-1.jpg", "document-2.pdf"}  # the reporter's names stay home
 
-    jpeg_details, jpeg = names["jetty.jpg"]
+    jpeg_details, jpeg = names["photo-1.jpg"]
     assert jpeg_details["metadata"] == "removed"
     with Image.open(io.BytesIO(jpeg)) as image:
         assert image.size == (64, 48)
         assert not image.getexif()  # no GPS, no camera, no author
     assert AUTHOR.encode() not in jpeg
 
-    pdf_details, pdf = names["manifest.pdf"]
+    pdf_details, pdf = names["document-2.pdf"]
     assert pdf_details["metadata"] == "removed"
     with pikepdf.open(io.BytesIO(pdf)) as document:
         assert "/Author" not in document.docinfo

@@ -83,7 +83,7 @@ def test_two_desks_share_a_report_in_the_browser(
     page.goto(f"{base}/staff/desk/customs/report/1/")
     content = page.content()
     assert "Shared by" in content and "[place removed]" in content and "old mill" not in content
-    assert "truck.jpg" in content and "Your side of the border" in content
+    assert "photo-1.jpg" in content and "Your side of the border" in content
     page.select_option("select[name=outcome_kind]", "seizure")
     page.fill("input[name=outcome_count]", "2")
     page.fill("#id_back_text", "Two trucks stopped")

@@ -165,7 +165,7 @@ def test_docs_sharing_md_step_by_step_across_two_installations(
     assert "Old jetty, north pier" in case_b  # the answer, under its question
     assert "Reporter, passed on by <bdi>Agency A</bdi>" in case_b
     assert "ask for [name]" in case_b and "Yusuf" not in case_b
-    assert "jetty.jpg" in case_b
+    assert "photo-1.jpg" in case_b
     assert "Boat leaves tonight from your side" in case_b
     assert "Reply to the reporter" not in case_b
     screenshot(analyst_b, "sharing-pair-8-case-b")

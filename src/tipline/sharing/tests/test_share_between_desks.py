@@ -92,8 +92,8 @@ def test_a_shared_report_is_filed_on_the_other_desk_sealed_to_its_recipients(
         ("They come at 3am, ask for [name]", sent[1].sent_at),
         ("Which boat?", sent[2].sent_at),
     ]
-    assert [a.name for a in talk[0].attachments] == ["jetty.jpg"]
-    assert [a.name for a in talk[1].attachments] == ["boat.jpg"]
+    assert [a.name for a in talk[0].attachments] == ["photo-1.jpg"]
+    assert [a.name for a in talk[1].attachments] == ["photo-2.jpg"]
     origin = selectors.shared_origin(filed.id)
     assert origin is not None and origin.shared_by == "Narcotics desk"
     assert [origin.author_of(m.message_id) for m in talk[1:]] == ["reporter", "desk"]
@@ -106,7 +106,6 @@ def test_a_shared_report_is_filed_on_the_other_desk_sealed_to_its_recipients(
     cover, _ = selectors.received_view(opened, received)
     assert cover == "Please look at the boat tonight"
     assert filed.id != original.id and filed.receipt_lookup != original.receipt_lookup
-    assert not filed.reporter_waiting  # nobody waits for an answer behind a shared report
     share.refresh_from_db()
     assert share.state == ShareState.DELIVERED
     received_event = AuditEvent.objects.get(action="share.received", desk=desks.receiver.desk)
