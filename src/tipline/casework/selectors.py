@@ -1,5 +1,6 @@
 """Reads for the inbox and the supervisor's pages. Nothing here decrypts anything: the inbox
-is built from readable routing columns only, so it stays fast and needs no key."""
+is built from readable routing columns only, so it stays fast and needs no key (a row's line
+of text is decrypted apart, for the page shown: `rows`)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -52,7 +53,8 @@ class InboxFilters:
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where a page ends: the (received_at, id) of its last report (keyset paging)."""
+    """Where a page ends: the sort moment (arrival, latest activity or due date) and id of its
+    last report (keyset paging). The field keeps its first name, `received_at`."""
 
     received_at: dt.datetime
     report_id: UUID
@@ -108,35 +110,124 @@ def deadlines(
     )
 
 
-def inbox(
-    desk: Desk, user: StaffUser, filters: InboxFilters, after: Cursor | None = None
-) -> tuple[list[Report], Cursor | None]:
-    """One page of a desk's reports, newest first, and the cursor of the next page.
+class Sort:
+    """The inbox's orders. Each pages by a keyset cursor (the sort moment and the id of a
+    page's last report), never by offset, so a deep page costs what the first one does."""
 
-    Uses index: intake_report report_inbox* (desk, <filter column>, -received_at).
+    NEWEST = "newest"  # arrival, newest first
+    ACTIVITY = "activity"  # the reporter's latest report or message, most recent first
+    DUE = "due"  # the next deadline towards the reporter, soonest first (open reports only)
+    VALUES = (NEWEST, ACTIVITY, DUE)
+
+
+def inbox(
+    desk: Desk,
+    user: StaffUser,
+    filters: InboxFilters,
+    after: Cursor | None = None,
+    sort: str = Sort.NEWEST,
+) -> tuple[list[Report], Cursor | None]:
+    """One page of a desk's reports in `sort` order, and the cursor of the next page.
+
+    Uses index: intake_report report_inbox* (desk, <filter column>, -received_at);
+    report_inbox_activity (desk, -last_reporter_activity_at, -id) for the activity order.
     """
+    if sort == Sort.DUE:
+        return _by_due(desk, user, filters, after)
+    moment = "last_reporter_activity_at" if sort == Sort.ACTIVITY else "received_at"
     reports = _filtered(desk, user, filters)
     if after is not None:
         reports = reports.filter(
-            Q(received_at__lt=after.received_at)
-            | Q(received_at=after.received_at, id__lt=after.report_id)
+            Q(**{f"{moment}__lt": after.received_at})
+            | Q(**{moment: after.received_at, "id__lt": after.report_id})
         )
-    page = list(
+    page = list(_page_rows(reports, moment).order_by(f"-{moment}", "-id")[: PAGE_SIZE + 1])
+    if len(page) > PAGE_SIZE:
+        page = page[:PAGE_SIZE]
+        return page, Cursor(getattr(page[-1], moment), page[-1].id)
+    return page, None
+
+
+def _page_rows(reports: QuerySet[Report], *also: str) -> QuerySet[Report]:
+    return (
         reports.select_related("category", "assigned_to", "detected_language")
         .prefetch_related("labels__label")
         .only(
             *INBOX_COLUMNS,
+            *also,
             "category__names",
             "assigned_to__username",
             "detected_language__language",
         )
         .annotate(shared_by=_SHARED_BY)
-        .order_by("-received_at", "-id")[: PAGE_SIZE + 1]
     )
-    if len(page) > PAGE_SIZE:
-        page = page[:PAGE_SIZE]
-        return page, Cursor(page[-1].received_at, page[-1].id)
-    return page, None
+
+
+def _by_due(
+    desk: Desk, user: StaffUser, filters: InboxFilters, after: Cursor | None
+) -> tuple[list[Report], Cursor | None]:
+    """Open reports with a deadline still to meet, the soonest deadline first.
+
+    Every deadline is a fixed number of days after arrival, so the reports still to be
+    acknowledged are in deadline order when taken oldest first, and so are those still
+    awaiting feedback: two keyset reads by arrival (index report_inbox, read backwards),
+    merged here. Closed reports, shared ones (no reporter here) and those with both
+    deadlines met have no due date and are left out of this order."""
+    pending = (
+        _filtered(desk, user, filters)
+        .exclude(status=Status.CLOSED)
+        .exclude(pk__in=shared_with_us())
+        .filter(feedback_given_at__isnull=True)
+    )
+    streams = [
+        (pending.filter(acknowledged_at__isnull=True), desk.acknowledge_within_days),
+        (pending.filter(acknowledged_at__isnull=False), desk.feedback_within_days),
+    ]
+    merged: list[Report] = []
+    for reports, days in streams:
+        shift = dt.timedelta(days=days)
+        if after is not None:
+            since = after.received_at - shift
+            reports = reports.filter(
+                Q(received_at__gt=since) | Q(received_at=since, id__gt=after.report_id)
+            )
+        for report in _page_rows(reports).order_by("received_at", "id")[: PAGE_SIZE + 1]:
+            report.due_at = report.received_at + shift  # type: ignore[attr-defined]
+            merged.append(report)
+    merged.sort(key=lambda report: (report.due_at, report.id))  # type: ignore[attr-defined]
+    if len(merged) > PAGE_SIZE:
+        page = merged[:PAGE_SIZE]
+        return page, Cursor(page[-1].due_at, page[-1].id)  # type: ignore[attr-defined]
+    return merged, None
+
+
+@dataclass(frozen=True)
+class Counts:
+    shown: int
+    unread: int
+    late: int
+
+
+def counts(desk: Desk, user: StaffUser, filters: InboxFilters) -> Counts:
+    """How many reports the filters show, and how many of those are unread or late: the
+    line above the inbox. One pass over the filtered reports, whatever the page."""
+    now = timezone.now()
+    acknowledge_cutoff = now - dt.timedelta(days=desk.acknowledge_within_days)
+    feedback_cutoff = now - dt.timedelta(days=desk.feedback_within_days)
+    # The same conditions as the "unread" and "deadline passed" filters (`_filtered`).
+    unread = Q(first_opened_at__isnull=True) | Q(reporter_waiting=True)
+    late = (
+        ~Q(status=Status.CLOSED)
+        & (
+            Q(acknowledged_at__isnull=True, received_at__lt=acknowledge_cutoff)
+            | Q(feedback_given_at__isnull=True, received_at__lt=feedback_cutoff)
+        )
+        & ~Q(pk__in=shared_with_us())
+    )
+    totals = _filtered(desk, user, filters).aggregate(
+        shown=Count("id"), unread=Count("id", filter=unread), late=Count("id", filter=late)
+    )
+    return Counts(**totals)
 
 
 # Who shared a report with us ("" for a reporter's own): a scalar subquery evaluated for

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 
 from tipline import vault
-from tipline.accounts import unsent
+from tipline.accounts import session_keys, unsent
 from tipline.accounts.decorators import staff_required, supervisor_required
 from tipline.accounts.models import StaffUser
 from tipline.desks.selectors import recipients_of
@@ -24,6 +24,7 @@ from tipline.triage import background as triage_background
 from tipline.triage import panel as triage_panel
 
 from . import actions, export, selectors
+from . import rows as rows_text
 from .access import access_desk, access_report, desks_of, private_key_of
 from .forms import (
     AssignForm,
@@ -33,6 +34,7 @@ from .forms import (
     NoteForm,
     ReplyForm,
     StatusForm,
+    TitleForm,
 )
 
 # A download is data, never a page: no script, no plugin, no framing, not rendered.
@@ -57,7 +59,10 @@ def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
     form = InboxFilterForm(desk, members, request.GET or None)
     filters = form.filters() if form.is_valid() else selectors.InboxFilters()
     cursor = selectors.Cursor.decode(request.GET.get("after", ""))
-    reports, next_cursor = selectors.inbox(desk, user, filters, cursor)
+    sort = (form.cleaned_data["sort"] if form.is_valid() else "") or selectors.Sort.NEWEST
+    reports, next_cursor = selectors.inbox(desk, user, filters, cursor, sort)
+    # Each row's line of text, decrypted for this page only with the session's key.
+    rows_text.describe_rows(reports, user, session_keys.private_key(request, user))
     rows = [(r, selectors.deadlines(r, desk, has_reporter=not r.shared_by)) for r in reports]
     # Waiting reports are embedded in the background with this session's key (no query here).
     triage_background.hand_over_from(request, user, desk.pk)
@@ -70,6 +75,7 @@ def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
             "desk": desk,
             "form": form,
             "rows": rows,
+            "counts": selectors.counts(desk, user, filters),
             "next_query": f"{query.urlencode()}&after={quote(next_cursor.encode())}"
             if next_cursor
             else "",
@@ -97,6 +103,21 @@ def case(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
         note_form = NoteForm(initial={"text": kept.text})
         return _case_page(request, opened, user, unsent="note", note_form=note_form)
     return _case_page(request, opened, user)
+
+
+@allowed_methods("POST")
+@staff_required
+def set_title(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
+    user, opened = _opened_case(request, desk_slug, number)
+    form = TitleForm(request.POST)
+    return _acted(
+        request,
+        opened,
+        user,
+        "title_form",
+        form,
+        lambda: rows_text.set_title(opened, user, form.cleaned_data["title"]),
+    )
 
 
 # The forms of the case page, one view each, POST only. (Replies have their own view,
@@ -363,6 +384,8 @@ def _case_page(
             "notes": actions.read_notes(opened),
             "reply_form": forms.get("reply_form") or ReplyForm(),
             "note_form": forms.get("note_form") or NoteForm(),
+            "title_form": forms.get("title_form")
+            or TitleForm(initial={"title": rows_text.read_title(opened)}),
             "status_form": forms.get("status_form")
             or StatusForm(initial={"status": report.status, "close_reason": report.close_reason}),
             "labels_form": forms.get("labels_form")

@@ -48,6 +48,7 @@ READABLE = {
         "stored_bytes": "storage accounting",
     },
     "casework.ReportLabel": {"id": "row id", "report": "routing", "label": "desk vocabulary"},
+    "casework.ReportTitle": {"report": "routing (which reports have a title, never what)"},
 }
 
 ENCRYPTED = {
@@ -56,6 +57,7 @@ ENCRYPTED = {
     "intake.Message": {"body"},
     "intake.Note": {"body"},
     "intake.Attachment": {"details"},
+    "casework.ReportTitle": {"body"},
 }
 
 # Models of this app that hold no report data: desk configuration and per-desk salts.

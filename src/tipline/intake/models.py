@@ -154,6 +154,10 @@ class Report(models.Model):
                 fields=["desk", "reporter_waiting", "-received_at"], name="report_inbox_waiting"
             ),
             models.Index(fields=["status", "closed_at"], name="report_retention"),
+            # The inbox sorted by the reporter's latest activity (keyset paging).
+            models.Index(
+                fields=["desk", "-last_reporter_activity_at", "-id"], name="report_inbox_activity"
+            ),
         ]
 
     def __str__(self) -> str:
