@@ -45,6 +45,12 @@ class InboxFilterForm(forms.Form):
     unread = forms.BooleanField(required=False, label=_("Unread"))
     overdue = forms.BooleanField(required=False, label=_("Deadline passed"))
     shared = forms.BooleanField(required=False, label=_("Shared with us"))
+    search = forms.CharField(
+        required=False,
+        max_length=200,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search", "dir": "auto"}),
+    )
     sort = forms.ChoiceField(
         required=False,
         choices=[

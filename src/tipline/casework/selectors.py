@@ -4,6 +4,7 @@ of text is decrypted apart, for the page shown: `rows`)."""
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -49,6 +50,8 @@ class InboxFilters:
     unread: bool = False
     overdue: bool = False
     shared: bool = False  # shared with us by a partner or another desk
+    # Reports found by words (a subquery of ids, `triage.search.matching`); None: no search.
+    found: Any = None
 
 
 @dataclass(frozen=True)
@@ -282,6 +285,8 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
         # Shared reports are few: their ids (sharing_receivedshare, by its unique report_id)
         # are looked up first, then the reports by primary key.
         reports = reports.filter(pk__in=shared_with_us())
+    if filters.found is not None:
+        reports = reports.filter(pk__in=filters.found)
     if filters.received_from:
         reports = reports.filter(received_at__date__gte=filters.received_from)
     if filters.received_to:

@@ -1,6 +1,7 @@
 """The case desk's pages. Every view: signed in with both factors, a checked lookup
 (`access`), one action, render. Content is decrypted with the session's private key."""
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -22,6 +23,7 @@ from tipline.intake.uploads import attachment_context
 from tipline.throttling.gate import allowed_methods
 from tipline.triage import background as triage_background
 from tipline.triage import panel as triage_panel
+from tipline.triage import search as triage_search
 
 from . import actions, export, selectors
 from . import rows as rows_text
@@ -58,11 +60,21 @@ def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
     members = [(str(s.id), s.username) for s in recipients_of(desk)]
     form = InboxFilterForm(desk, members, request.GET or None)
     filters = form.filters() if form.is_valid() else selectors.InboxFilters()
+    private_key = session_keys.private_key(request, user)
+    typed = form.cleaned_data["search"] if form.is_valid() else ""
+    if typed:
+        # Keyed tokens of the words, under each epoch key of the desk this analyst holds.
+        found = (
+            triage_search.matching(desk.pk, user, private_key, typed)
+            if private_key is not None
+            else Report.objects.none().values("id")
+        )
+        filters = dataclasses.replace(filters, found=found)
     cursor = selectors.Cursor.decode(request.GET.get("after", ""))
     sort = (form.cleaned_data["sort"] if form.is_valid() else "") or selectors.Sort.NEWEST
     reports, next_cursor = selectors.inbox(desk, user, filters, cursor, sort)
     # Each row's line of text, decrypted for this page only with the session's key.
-    rows_text.describe_rows(reports, user, session_keys.private_key(request, user))
+    rows_text.describe_rows(reports, user, private_key)
     rows = [(r, selectors.deadlines(r, desk, has_reporter=not r.shared_by)) for r in reports]
     # Waiting reports are embedded in the background with this session's key (no query here).
     triage_background.hand_over_from(request, user, desk.pk)
