@@ -15,6 +15,22 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="report",
             index=models.Index(
+                fields=[
+                    "desk",
+                    "status",
+                    "received_at",
+                    "acknowledged_at",
+                    "feedback_given_at",
+                    "first_opened_at",
+                    "reporter_waiting",
+                    "id",
+                ],
+                name="report_inbox_counts",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="report",
+            index=models.Index(
                 fields=["desk", "-last_reporter_activity_at", "-id"], name="report_inbox_activity"
             ),
         ),
