@@ -15,7 +15,8 @@ DEMO_PORT ?= 8001
 
 .PHONY: run demo test lint format bench bench-vault bench-inbox bench-inbox-postgres bench-submit \
 	bench-submit-postgres bench-submit-cores bench-stats bench-stats-postgres bench-sharing bench-cleaning \
-	bench-database bench-database-postgres bench-page-weight fonts fuzz clean
+	bench-database bench-database-postgres bench-page-weight bench-search bench-search-postgres \
+	fonts fuzz clean
 
 $(BIN)/python:
 	@echo "== Creating the virtual environment in $(VENV) (first run only)"
@@ -100,7 +101,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: bench-vault bench-inbox bench-submit bench-stats
+bench: bench-vault bench-inbox bench-search bench-submit bench-stats
 
 bench-vault: $(VENV)/.installed-run
 	$(BIN)/python bench/vault.py
@@ -124,6 +125,12 @@ fuzz: $(VENV)/.installed-test
 # Time and peak memory to clean a 20 MB .docx, a 50 MB .mp4 and a 20 MB PDF.
 bench-cleaning: $(VENV)/.installed-test
 	$(BIN)/python bench/cleaning.py
+
+bench-search: $(VENV)/.installed-run
+	$(BIN)/python bench/search.py
+
+bench-search-postgres: $(VENV)/.installed-run
+	$(call on_throwaway_postgres,bench/search.py)
 
 bench-submit: $(VENV)/.installed-run
 	$(BIN)/python bench/submit.py

@@ -15,19 +15,16 @@ from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
 from tipline.intake import conversation
 from tipline.intake.attachments import keep_received_files
-from tipline.intake.conversation import OpenedReport
+from tipline.intake.conversation import OpenedReport, note_context
 from tipline.intake.forms import clean_reporter_text
 from tipline.intake.models import CloseReason, Message, Note, Report, Status
 from tipline.intake.uploads import PendingUpload
+from tipline.triage import search as triage_search
 
 from .models import Label, Reading, ReportLabel
 from .selectors import has_reporter
 
 MAX_TEXT = 20_000
-
-
-def note_context(report_id: uuid.UUID, note_id: uuid.UUID) -> str:
-    return f"report/{report_id}/note/{note_id}"
 
 
 def last_message_position(report: Report) -> int:
@@ -104,6 +101,7 @@ def reply(
         )
         with transaction.atomic():
             message = conversation.add_staff_reply(opened, author=user, text=text, kept=kept)
+            triage_search.mark_waiting(report)
             now = message.sent_at
             Report.objects.filter(pk=report.pk, acknowledged_at__isnull=True).update(
                 acknowledged_at=now
@@ -128,6 +126,7 @@ def add_note(opened: OpenedReport, user: StaffUser, text: str) -> Note:
     body = vault.encrypt_text(opened.report_key, text, context=note_context(report.id, note_id))
     with transaction.atomic():
         note = Note.objects.create(id=note_id, report=report, author=user, body=body)
+        triage_search.mark_waiting(report)
         record("report.note_added", actor=user, desk=report.desk, report_id=report.id)
     return note
 

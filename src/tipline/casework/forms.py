@@ -7,7 +7,8 @@ from tipline.desks.models import Desk
 from tipline.intake.models import CloseReason, Status
 from tipline.triage import language as detected_language
 
-from .selectors import InboxFilters
+from .rows import language_name
+from .selectors import InboxFilters, Sort
 
 
 class InboxFilterForm(forms.Form):
@@ -44,6 +45,21 @@ class InboxFilterForm(forms.Form):
     unread = forms.BooleanField(required=False, label=_("Unread"))
     overdue = forms.BooleanField(required=False, label=_("Deadline passed"))
     shared = forms.BooleanField(required=False, label=_("Shared with us"))
+    search = forms.CharField(
+        required=False,
+        max_length=200,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search", "dir": "auto"}),
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            (Sort.NEWEST, _("Newest first")),
+            (Sort.ACTIVITY, _("Latest reporter activity first")),
+            (Sort.DUE, _("Deadline soonest first (open reports)")),
+        ],
+        widget=forms.Select(attrs={"aria-label": _("Order")}),
+    )
 
     def __init__(
         self, desk: Desk, members: list[tuple[str, str]], *args: object, **kwargs: object
@@ -55,7 +71,11 @@ class InboxFilterForm(forms.Form):
         self.fields["label"].choices = [("", _("Any label"))] + [
             (str(label.id), label.name) for label in desk.labels.all()
         ]
-        self.fields["language"].choices = [("", _("Any language")), *settings.LANGUAGES]
+        # Named in the staff member's language, as the rows and the text-language filter are.
+        self.fields["language"].choices = [
+            ("", _("Any language")),
+            *((code, language_name(code)) for code, _name in settings.LANGUAGES),
+        ]
         self.fields["text_language"].choices = [
             ("", _("Any language of the text")),
             *detected_language.filter_choices(),
@@ -127,6 +147,17 @@ class ReplyForm(forms.Form):
             + " "
             + (gettext("Nothing was sent."))
         )
+
+
+class TitleForm(forms.Form):
+    """A short title for the report's inbox row; empty takes it away."""
+
+    title = forms.CharField(
+        required=False,
+        max_length=120,
+        label=_("Title in the inbox"),
+        widget=forms.TextInput(attrs={"dir": "auto", "id": "id_report_title"}),
+    )
 
 
 class NoteForm(forms.Form):

@@ -61,3 +61,17 @@ class Reading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.report_id} at {self.read_at:%Y-%m-%d %H:%M}"
+
+
+class ReportTitle(models.Model):
+    """A short title an analyst gives a report, shown in its inbox row instead of the report's
+    first words. Encrypted under the report's key like a note (`casework.actions.set_title`):
+    it names what the report is about, so it is report content."""
+
+    report = models.OneToOneField(
+        Report, primary_key=True, on_delete=models.CASCADE, related_name="title"
+    )
+    body = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"title of {self.report_id}"

@@ -1,8 +1,10 @@
 """Reads for the inbox and the supervisor's pages. Nothing here decrypts anything: the inbox
-is built from readable routing columns only, so it stays fast and needs no key."""
+is built from readable routing columns only, so it stays fast and needs no key (a row's line
+of text is decrypted apart, for the page shown: `rows`)."""
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -48,12 +50,16 @@ class InboxFilters:
     unread: bool = False  # unread by the staff member who looks (`Reading`)
     overdue: bool = False
     shared: bool = False  # shared with us by a partner or another desk
+    # Reports found by words (a subquery of ids, `triage.search.matching`); None: no search.
+    found: Any = None
 
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where a page ends: the (received_at, number) of its last report (keyset paging;
-    received_at is kept to the hour, and within it the desk's number orders)."""
+    """Where a page ends: the sort moment (arrival, latest activity or due date) and the
+    number of its last report (keyset paging; arrival is kept to the hour and the reporter's
+    activity to the day, and within them the desk's number orders). The field keeps its
+    first name, `received_at`."""
 
     received_at: dt.datetime
     number: int
@@ -109,24 +115,52 @@ def deadlines(
     )
 
 
-def inbox(
-    desk: Desk, user: StaffUser, filters: InboxFilters, after: Cursor | None = None
-) -> tuple[list[Report], Cursor | None]:
-    """One page of a desk's reports, newest first, and the cursor of the next page.
+class Sort:
+    """The inbox's orders. Each pages by a keyset cursor (the sort moment and the id of a
+    page's last report), never by offset, so a deep page costs what the first one does."""
 
-    Uses index: intake_report report_inbox* (desk, <filter column>, -received_at).
+    NEWEST = "newest"  # arrival, newest first
+    ACTIVITY = "activity"  # the reporter's latest report or message, most recent first
+    DUE = "due"  # the next deadline towards the reporter, soonest first (open reports only)
+    VALUES = (NEWEST, ACTIVITY, DUE)
+
+
+def inbox(
+    desk: Desk,
+    user: StaffUser,
+    filters: InboxFilters,
+    after: Cursor | None = None,
+    sort: str = Sort.NEWEST,
+) -> tuple[list[Report], Cursor | None]:
+    """One page of a desk's reports in `sort` order, and the cursor of the next page.
+
+    Uses index: intake_report report_inbox* (desk, <filter column>, -received_at);
+    report_inbox_activity (desk, -last_reporter_activity_at, -number) for the activity order.
     """
+    if sort == Sort.DUE:
+        return _by_due(desk, user, filters, after)
+    moment = "last_reporter_activity_at" if sort == Sort.ACTIVITY else "received_at"
     reports = _filtered(desk, user, filters)
     if after is not None:
         reports = reports.filter(
-            Q(received_at__lt=after.received_at)
-            | Q(received_at=after.received_at, number__lt=after.number)
+            Q(**{f"{moment}__lt": after.received_at})
+            | Q(**{moment: after.received_at, "number__lt": after.number})
         )
-    page = list(
+    rows = _page_rows(reports, user, moment).order_by(f"-{moment}", "-number")
+    page = _with_markers(list(rows[: PAGE_SIZE + 1]))
+    if len(page) > PAGE_SIZE:
+        page = page[:PAGE_SIZE]
+        return page, Cursor(getattr(page[-1], moment), page[-1].number)
+    return page, None
+
+
+def _page_rows(reports: QuerySet[Report], user: StaffUser, *also: str) -> QuerySet[Report]:
+    return (
         reports.select_related("category", "assigned_to", "detected_language")
         .prefetch_related("labels__label")
         .only(
             *INBOX_COLUMNS,
+            *also,
             "category__names",
             "assigned_to__username",
             "detected_language__language",
@@ -138,20 +172,97 @@ def inbox(
             my_seen_position=_seen_by(user),
             reporter_position=_LAST_FROM_REPORTER,
         )
-        .order_by("-received_at", "-number")[: PAGE_SIZE + 1]
     )
+
+
+def _with_markers(page: list[Report]) -> list[Report]:
+    """Each person's own markers (`Reading`): never opened by them ("new"), or the reporter
+    wrote after the last message they saw ("new message")."""
     for report in page:
-        # Each person's own markers (`Reading`): never opened by them, or the reporter
-        # wrote since they last did.
         read_at = report.my_read_at  # type: ignore[attr-defined]
         report.is_new = read_at is None  # type: ignore[attr-defined]
         report.has_new_message = (  # type: ignore[attr-defined]
             read_at is not None and (report.reporter_position or 0) > report.my_seen_position  # type: ignore[attr-defined]
         )
-    if len(page) > PAGE_SIZE:
-        page = page[:PAGE_SIZE]
-        return page, Cursor(page[-1].received_at, page[-1].number)
-    return page, None
+    return page
+
+
+def _by_due(
+    desk: Desk, user: StaffUser, filters: InboxFilters, after: Cursor | None
+) -> tuple[list[Report], Cursor | None]:
+    """Open reports with a deadline still to meet, the soonest deadline first.
+
+    Every deadline is a fixed number of days after arrival, so the reports still to be
+    acknowledged are in deadline order when taken oldest first, and so are those still
+    awaiting feedback: two keyset reads by arrival (index report_inbox, read backwards),
+    merged here. Closed reports, shared ones (no reporter here) and those with both
+    deadlines met have no due date and are left out of this order."""
+    pending = (
+        _filtered(desk, user, filters)
+        .exclude(status=Status.CLOSED)
+        .exclude(pk__in=shared_with_us())
+        .filter(feedback_given_at__isnull=True)
+    )
+    streams = [
+        (pending.filter(acknowledged_at__isnull=True), desk.acknowledge_within_days),
+        (pending.filter(acknowledged_at__isnull=False), desk.feedback_within_days),
+    ]
+    merged: list[Report] = []
+    for reports, days in streams:
+        shift = dt.timedelta(days=days)
+        if after is not None:
+            since = after.received_at - shift
+            reports = reports.filter(
+                Q(received_at__gt=since) | Q(received_at=since, number__gt=after.number)
+            )
+        for report in _page_rows(reports, user).order_by("received_at", "number")[: PAGE_SIZE + 1]:
+            report.due_at = report.received_at + shift  # type: ignore[attr-defined]
+            merged.append(report)
+    merged.sort(key=lambda report: (report.due_at, report.number))  # type: ignore[attr-defined]
+    if len(merged) > PAGE_SIZE:
+        page = _with_markers(merged[:PAGE_SIZE])
+        return page, Cursor(page[-1].due_at, page[-1].number)  # type: ignore[attr-defined]
+    return _with_markers(merged), None
+
+
+@dataclass(frozen=True)
+class Counts:
+    shown: int
+    unread: int
+    late: int
+
+
+def counts(desk: Desk, user: StaffUser, filters: InboxFilters) -> Counts:
+    """How many reports the filters show, and how many of those are unread or late: the
+    line above the inbox. One pass over the filtered reports, whatever the page."""
+    now = timezone.now()
+    acknowledge_cutoff = now - dt.timedelta(days=desk.acknowledge_within_days)
+    feedback_cutoff = now - dt.timedelta(days=desk.feedback_within_days)
+    # The same conditions as the "unread" and "deadline passed" filters (`_filtered`).
+    unread = Q(seen_all=False)
+    late = (
+        ~Q(status=Status.CLOSED)
+        & (
+            Q(acknowledged_at__isnull=True, received_at__lt=acknowledge_cutoff)
+            | Q(feedback_given_at__isnull=True, received_at__lt=feedback_cutoff)
+        )
+        & ~Q(pk__in=shared_with_us())
+    )
+    totals = (
+        _filtered(desk, user, filters)
+        .annotate(reporter_at=Coalesce(_LAST_FROM_REPORTER, 0))
+        .annotate(
+            seen_all=Exists(
+                Reading.objects.filter(
+                    report=OuterRef("pk"), user=user, seen_position__gte=OuterRef("reporter_at")
+                )
+            )
+        )
+        .aggregate(
+            shown=Count("id"), unread=Count("id", filter=unread), late=Count("id", filter=late)
+        )
+    )
+    return Counts(**totals)
 
 
 # Who shared a report with us ("" for a reporter's own): a scalar subquery evaluated for
@@ -232,6 +343,8 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
         # Shared reports are few: their ids (sharing_receivedshare, by its unique report_id)
         # are looked up first, then the reports by primary key.
         reports = reports.filter(pk__in=shared_with_us())
+    if filters.found is not None:
+        reports = reports.filter(pk__in=filters.found)
     if filters.received_from:
         reports = reports.filter(received_at__date__gte=filters.received_from)
     if filters.received_to:

@@ -26,5 +26,6 @@ urlpatterns = [
     path("desk/<slug:desk_slug>/report/<int:number>/note/", views.add_note, name="note"),
     path("desk/<slug:desk_slug>/report/<int:number>/status/", views.set_status, name="status"),
     path("desk/<slug:desk_slug>/report/<int:number>/labels/", views.set_labels, name="labels"),
+    path("desk/<slug:desk_slug>/report/<int:number>/title/", views.set_title, name="title"),
     path("desk/<slug:desk_slug>/report/<int:number>/assign/", views.assign, name="assign"),
 ]

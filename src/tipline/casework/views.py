@@ -1,6 +1,7 @@
 """The case desk's pages. Every view: signed in with both factors, a checked lookup
 (`access`), one action, render. Content is decrypted with the session's private key."""
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -11,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 
 from tipline import vault
-from tipline.accounts import unsent
+from tipline.accounts import session_keys, unsent
 from tipline.accounts.decorators import staff_required, supervisor_required
 from tipline.accounts.models import StaffUser
 from tipline.desks.selectors import recipients_of
@@ -22,8 +23,10 @@ from tipline.intake.uploads import attachment_context
 from tipline.throttling.gate import allowed_methods
 from tipline.triage import background as triage_background
 from tipline.triage import panel as triage_panel
+from tipline.triage import search as triage_search
 
 from . import actions, export, selectors
+from . import rows as rows_text
 from .access import access_desk, access_report, desks_of, private_key_of
 from .forms import (
     AssignForm,
@@ -33,6 +36,7 @@ from .forms import (
     NoteForm,
     ReplyForm,
     StatusForm,
+    TitleForm,
 )
 
 # A download is data, never a page: no script, no plugin, no framing, not rendered.
@@ -56,8 +60,21 @@ def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
     members = [(str(s.id), s.username) for s in recipients_of(desk)]
     form = InboxFilterForm(desk, members, request.GET or None)
     filters = form.filters() if form.is_valid() else selectors.InboxFilters()
+    private_key = session_keys.private_key(request, user)
+    typed = form.cleaned_data["search"] if form.is_valid() else ""
+    if typed:
+        # Keyed tokens of the words, under each epoch key of the desk this analyst holds.
+        found = (
+            triage_search.matching(desk.pk, user, private_key, typed)
+            if private_key is not None
+            else Report.objects.none().values("id")
+        )
+        filters = dataclasses.replace(filters, found=found)
     cursor = selectors.Cursor.decode(request.GET.get("after", ""))
-    reports, next_cursor = selectors.inbox(desk, user, filters, cursor)
+    sort = (form.cleaned_data["sort"] if form.is_valid() else "") or selectors.Sort.NEWEST
+    reports, next_cursor = selectors.inbox(desk, user, filters, cursor, sort)
+    # Each row's line of text, decrypted for this page only with the session's key.
+    rows_text.describe_rows(reports, user, private_key)
     rows = [(r, selectors.deadlines(r, desk, has_reporter=not r.shared_by)) for r in reports]
     # Waiting reports are embedded in the background with this session's key (no query here).
     triage_background.hand_over_from(request, user, desk.pk)
@@ -70,6 +87,7 @@ def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
             "desk": desk,
             "form": form,
             "rows": rows,
+            "counts": selectors.counts(desk, user, filters),
             "next_query": f"{query.urlencode()}&after={quote(next_cursor.encode())}"
             if next_cursor
             else "",
@@ -97,6 +115,21 @@ def case(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
         note_form = NoteForm(initial={"text": kept.text})
         return _case_page(request, opened, user, unsent="note", note_form=note_form)
     return _case_page(request, opened, user)
+
+
+@allowed_methods("POST")
+@staff_required
+def set_title(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
+    user, opened = _opened_case(request, desk_slug, number)
+    form = TitleForm(request.POST)
+    return _acted(
+        request,
+        opened,
+        user,
+        "title_form",
+        form,
+        lambda: rows_text.set_title(opened, user, form.cleaned_data["title"]),
+    )
 
 
 # The forms of the case page, one view each, POST only. (Replies have their own view,
@@ -363,6 +396,8 @@ def _case_page(
             "notes": actions.read_notes(opened),
             "reply_form": forms.get("reply_form") or ReplyForm(),
             "note_form": forms.get("note_form") or NoteForm(),
+            "title_form": forms.get("title_form")
+            or TitleForm(initial={"title": rows_text.read_title(opened)}),
             "status_form": forms.get("status_form")
             or StatusForm(initial={"status": report.status, "close_reason": report.close_reason}),
             "labels_form": forms.get("labels_form")

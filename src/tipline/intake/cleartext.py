@@ -52,7 +52,9 @@ READABLE = {
         "report": "routing",
         "user": "whose unread markers",
         "read_at": "unread markers (also in the audit log's report.viewed events)",
+        "seen_position": "unread markers (the place of the last message seen)",
     },
+    "casework.ReportTitle": {"report": "routing (which reports have a title, never what)"},
 }
 
 ENCRYPTED = {
@@ -61,6 +63,7 @@ ENCRYPTED = {
     "intake.Message": {"body"},
     "intake.Note": {"body"},
     "intake.Attachment": {"details"},
+    "casework.ReportTitle": {"body"},
 }
 
 # Models of this app that hold no report data: desk configuration and per-desk salts.

@@ -102,6 +102,12 @@ def open_as_reporter(receipt_code: str) -> OpenedReport | None:
     return OpenedReport(report, report_key)
 
 
+def note_context(report_id: uuid.UUID, note_id: uuid.UUID) -> str:
+    """The context a staff note's text is encrypted under (written by `casework.actions`,
+    read there and by search)."""
+    return f"report/{report_id}/note/{note_id}"
+
+
 def open_as_staff(
     report: Report, staff: StaffUser, private_key: vault.StaffPrivateKey
 ) -> OpenedReport:

@@ -152,6 +152,24 @@ class Report(models.Model):
                 fields=["desk", "assigned_to", "-received_at"], name="report_inbox_assigned"
             ),
             models.Index(fields=["status", "closed_at"], name="report_retention"),
+            # The counts above the inbox (shown, unread, late) read this index only, never
+            # the table's wide rows (bench/inbox.py: a scan of the table cost 150-300 ms).
+            models.Index(
+                fields=[
+                    "desk",
+                    "status",
+                    "received_at",
+                    "acknowledged_at",
+                    "feedback_given_at",
+                    "id",
+                ],
+                name="report_inbox_counts",
+            ),
+            # The inbox sorted by the reporter's latest activity (keyset paging).
+            models.Index(
+                fields=["desk", "-last_reporter_activity_at", "-number"],
+                name="report_inbox_activity",
+            ),
         ]
 
     def __str__(self) -> str:

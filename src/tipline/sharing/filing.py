@@ -31,6 +31,7 @@ from tipline.intake.models import Category, Report, ReportKeySeal
 from tipline.intake.submission import content_context
 from tipline.intake.uploads import attachment_context
 from tipline.notifications.tasks import notify_report_arrived
+from tipline.triage import search as triage_search
 
 from . import packages, stix
 from .models import DeskSharing, PassedOnMessage, ReceivedShare
@@ -205,6 +206,7 @@ def _commit_share(
             if sender.partner is None
             else None
         )
+        triage_search.mark_waiting(report)  # its words wait for a recipient's key
         received = ReceivedShare.objects.create(
             report=report,
             partner=sender.partner,

@@ -4,7 +4,8 @@ Embedding a report needs its text, so a recipient's private key, and only a sign
 recipient's session has one (sealed in the session, opened with the cookie's secret). When
 such a session opens its inbox or a case, the page hands the key to this process's
 analyser, a thread that indexes the desk's waiting reports sealed to that recipient
-(`actions.analyse_waiting`), a few at a time, and then lets go of the key.
+(`actions.analyse_waiting`) and writes the search tokens of reports whose words changed
+(`search.index_waiting`), a few at a time, and then lets go of the key.
 
 Why in the web process and not in Celery: a Celery task's arguments travel through the
 broker (Redis) and rest there until a worker takes them, and in Redis's snapshot on disk
@@ -51,7 +52,7 @@ from tipline import vault
 from tipline.accounts import session_keys
 from tipline.accounts.models import StaffUser
 
-from . import actions
+from . import actions, search
 
 logger = logging.getLogger(__name__)
 
@@ -168,10 +169,13 @@ class Analyser:
                 return
             for desk_id, firsts in desks.items():
                 claimed, added = actions.analyse_waiting(desk_id, user, private_key, first=firsts)
+                # The words of new reports, messages and notes, for search (same key, same pass).
+                searched = search.index_waiting(desk_id, user, private_key)
                 # Nothing waits that this analyser may take on; or what it took it could not
                 # add (indexed meanwhile by another, or not to be opened): no busy loop over
-                # the same reports, the next hand-over tries again.
-                if not claimed or not added:
+                # the same reports, the next hand-over tries again. Search goes on only while
+                # a pass fills its batch (more may wait).
+                if (not claimed or not added) and searched < search.INDEX_AT_ONCE:
                     finished.append(desk_id)
         except Exception:
             # The job goes, key and all; its reports stay waiting for the next hand-over.

@@ -41,6 +41,19 @@ READABLE = {
         "report": "routing (the count of links of a report, never their target)",
         "created_at": "ordering",
     },
+    "triage.SearchToken": {
+        "id": "row id",
+        "epoch": "which key made the token",
+        "report": "routing (each report's count of distinct words)",
+        "token": (
+            "a 64-bit BLAKE2b hash of one folded word, keyed with the epoch's search key "
+            "(sealed to the recipients only): equal tokens say two reports of the epoch share "
+            "a word, never which; nobody without the key can test one against a guess"
+        ),
+    },
+    "triage.SearchWaiting": {
+        "report": "its words changed and await a recipient's key (as a message's time says)"
+    },
 }
 
 ENCRYPTED = {

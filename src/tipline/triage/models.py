@@ -126,3 +126,33 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} claimed until {self.until}"
+
+
+class SearchToken(models.Model):
+    """One word of a report (its text, messages or notes) as a keyed token of its epoch
+    (`tipline.vault.search_tokens`); never the word."""
+
+    epoch = models.ForeignKey(Epoch, on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="search_tokens")
+    token = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            # Uses index: a search looks tokens up per epoch and reads the report beside them.
+            models.UniqueConstraint(fields=["epoch", "token", "report"], name="search_token")
+        ]
+
+    def __str__(self) -> str:
+        return f"search token of {self.report_id}"
+
+
+class SearchWaiting(models.Model):
+    """A report whose words changed (it arrived, the reporter wrote, staff replied or noted)
+    and whose tokens a recipient's key must write again (`search.index_waiting`)."""
+
+    report = models.OneToOneField(
+        Report, primary_key=True, on_delete=models.CASCADE, related_name="search_waiting"
+    )
+
+    def __str__(self) -> str:
+        return f"search waiting for {self.report_id}"

@@ -46,6 +46,11 @@ The keys (DESIGN.md, "Keys"):
     same file or a near-duplicate across them by hashing the report they are reading under
     each other key they hold, in memory, for that request; a newcomer holds no earlier key
     and computes nothing there. Files over 64 MiB are compared within their epoch only.
+  * Search: words of a report, its messages and notes, folded (`tipline.triage.words`),
+    become 64-bit BLAKE2b tokens keyed with a subkey of the epoch's triage key
+    (`search_tokens`), stored beside the report; a search computes the tokens of the words
+    typed under each epoch key the analyst holds. Equal tokens within an epoch say that
+    two reports share a word, never which; each report's count of distinct words shows.
 - the installation's identity, packages to partners and their signed answers -> `installation`
 - the installation secret wrapped under a passphrase, inside a backup: a seized backup
   alone opens nothing of the identity                            -> `passphrase`
@@ -152,6 +157,7 @@ from .triage import (
     new_triage_key,
     open_sealed_triage_key,
     seal_triage_key,
+    search_tokens,
 )
 
 __all__ = [
@@ -225,6 +231,7 @@ __all__ = [
     "seal_to_share",
     "seal_triage_key",
     "seal_unsent_text",
+    "search_tokens",
     "sign_answer",
     "start_service",
     "token_digest",

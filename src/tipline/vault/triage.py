@@ -123,5 +123,26 @@ def keyed_shingle_values(triage_key: TriageKey, shingles: Iterable[str]) -> list
     return values
 
 
+def search_tokens(triage_key: TriageKey, words: Iterable[str]) -> list[int]:
+    """Keyed tokens of folded words, for the desk's search index (`tipline.triage.search`).
+
+    The search key is a subkey of the epoch's triage key, so it is sealed to exactly the
+    recipients of the epoch's reports and nobody else. Each word becomes a BLAKE2b hash of
+    64 bits keyed with it (a signed integer, for an ordinary database index): equal words
+    give equal tokens within one epoch, and nobody without the key can test a token
+    against a guessed word. A search computes the same tokens from the words typed."""
+    key = _subkey(triage_key, "search")
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                word.encode("utf-8"), key=key, digest_size=8, person=b"tl.search"
+            ).digest(),
+            "big",
+            signed=True,
+        )
+        for word in words
+    ]
+
+
 def _subkey(triage_key: TriageKey, purpose: str) -> bytes:
     return derive_subkey(triage_key._key, f"triage/{purpose}")

@@ -13,7 +13,8 @@ from tipline.casework.models import Reading
 from tipline.casework.selectors import InboxFilters, inbox
 from tipline.desks.models import Desk
 
-OLD = {"casework": "0001_initial", "intake": "0001_initial"}
+# Triage 0003 (search) stands on intake 0003, so it goes back too.
+OLD = {"casework": "0001_initial", "intake": "0001_initial", "triage": "0002_analysis_claims"}
 T0 = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
 
 

@@ -23,6 +23,7 @@ from tipline.sharing.models import (
     ShareState,
 )
 from tipline.sharing.tests.helpers import TwoDesks
+from tipline.triage.models import SearchWaiting
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +107,8 @@ def test_a_shared_report_is_filed_on_the_other_desk_sealed_to_its_recipients(
     cover, _ = selectors.received_view(opened, received)
     assert cover == "Please look at the boat tonight"
     assert filed.id != original.id and filed.receipt_lookup != original.receipt_lookup
+    # Its words wait for a receiving recipient's key to be indexed for search.
+    assert SearchWaiting.objects.filter(report=filed).exists()
     share.refresh_from_db()
     assert share.state == ShareState.DELIVERED
     received_event = AuditEvent.objects.get(action="share.received", desk=desks.receiver.desk)

@@ -76,7 +76,7 @@ def test_an_analyst_marks_a_duplicate_across_languages_in_the_browser(
     with translation.override(language):
         assert choice.inner_text() == str(detected.NAMED["ur"])
     page.select_option("select[name=text_language]", "ur")
-    page.locator("form.filters button[type=submit]").click()
+    page.locator("form.filters button[type=submit]").last.click()  # the Filter button
     assert page.locator("table.inbox tbody tr").count() == 2  # in both scripts
     assert_accessible(page, f"inbox filtered by the language of the text ({language})")
 
