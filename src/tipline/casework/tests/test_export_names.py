@@ -81,7 +81,14 @@ def test_an_export_of_files_with_hostile_names_unpacks_anywhere(
     category = desk_with_recipient.desk.categories.get(slug="drug-trafficking")
     desk_with_recipient.desk.max_attachments = len(sent)
     desk_with_recipient.desk.save()
-    response = send_report(Client(), category, files=[(name, jpeg_with_gps()) for name in sent])
+    # The reporter keeps their files' own names (else they are photo-1.jpg, ...): the
+    # hostile names are what the export must make safe.
+    response = send_report(
+        Client(),
+        category,
+        files=[(name, jpeg_with_gps()) for name in sent],
+        keep_file_names="on",
+    )
     assert response.status_code == 200, response.content.decode()[:2000]
     client = Client()
     sign_in(client, desk_with_recipient.analyst, desk_with_recipient.device)
