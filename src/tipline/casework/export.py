@@ -98,12 +98,14 @@ def _safe_name(original: str) -> str:
     name = "".join(
         "_" if character in _FORBIDDEN or _invisible(character) else character
         for character in unicodedata.normalize("NFC", original)
-    ).strip(" ._")
-    if not name:
-        return "file"
+    ).rstrip(" .")
+    # The extension is taken before the stem loses its leading dots, so that a name of
+    # nothing but dots and ".png" stays a PNG ("file.png").
     extension_match = _EXTENSION.search(name)
     extension = extension_match.group(0) if extension_match else ""
-    stem = name[: len(name) - len(extension)].rstrip(" .")
+    stem = name[: len(name) - len(extension)].strip(" ._")
+    if not stem and not extension:
+        return "file"
     if stem.split(".")[0].upper() in _RESERVED:
         stem = f"_{stem}"
     stem = stem[: MAX_NAME_CHARACTERS - len(extension)]

@@ -26,6 +26,7 @@ HOSTILE = [
     "..\\..\\windows\\win.ini",
     "../../etc/passwd",
     "." * 255,
+    "." * 200 + ".png",
     "trailing. . ",
     " leading space.jpg",
     "invoice\u202egpj.exe",
@@ -64,11 +65,12 @@ def test_hostile_names_become_numbered_portable_names() -> None:
     assert names[0] == "attachments/01-a_b__c_d_e_f_g.txt"
     assert names[1] == "attachments/02-_CON" and names[3] == "attachments/04-_LPT1.pdf"
     assert names[8] == "attachments/09-file"  # 255 dots
-    assert names[11] == "attachments/12-invoice_gpj.exe"  # the override no longer hides .exe
-    assert names[16].endswith(".pdf") and names[17].endswith(".jpg")  # shortened, same type
-    assert names[18] == "attachments/19-گواہی کی تفصیل.pdf"
-    assert names[19] == "attachments/20-می\u200cشود.pdf"
-    assert names[21] == "attachments/22-file"
+    assert names[9] == "attachments/10-file.png"  # dots and an extension: still a PNG
+    assert names[12] == "attachments/13-invoice_gpj.exe"  # the override no longer hides .exe
+    assert names[17].endswith(".pdf") and names[18].endswith(".jpg")  # shortened, same type
+    assert names[19] == "attachments/20-گواہی کی تفصیل.pdf"
+    assert names[20] == "attachments/21-می\u200cشود.pdf"
+    assert names[22] == "attachments/23-file"
 
 
 @pytest.mark.django_db
