@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime.now(datetime.UTC).date()
 # Always in a published month: three months back.
 BACK_THEN = TODAY.replace(day=1) - datetime.timedelta(days=70)
-TABLES = re.compile(r"<table>.*?</table>", re.S)
+TABLES = re.compile(r"<table[^>]*>.*?</table>", re.S)
 
 
 def publishing(slug: str) -> DeskWithRecipient:
