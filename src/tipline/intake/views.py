@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from tipline import vault
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
+from tipline.outcomes.selectors import publishes_results
 from tipline.throttling.gate import SMALL_FORM_LIMIT, allowed_methods, body_limit, busy, expensive
 from tipline.web.middleware import csrf_protect
 
@@ -41,6 +42,7 @@ def desk_page(request: HttpRequest, desk_slug: str) -> HttpResponse:
             "desk": desk,
             "categories": [(c, c.name(get_language())) for c in active_categories(desk)],
             "ready": submission.desk_is_ready(desk),
+            "results": publishes_results(desk),
         },
     )
 

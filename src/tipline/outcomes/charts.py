@@ -3,9 +3,13 @@
 Reporter and staff pages forbid inline styles and scripts (CSP), so pygal's <script> is
 removed, and its <style> is served once as a stylesheet of this origin (`chart_css`) with
 each chart's own id in its selectors replaced by the class every chart carries. Each SVG
-is `role="img"`, named by its <title> and described by a <desc> for screen readers.
+is `role="img"`, named by its <title> and described by a <desc> for screen readers; the
+title is not drawn, since the card around every chart shows the same words as its heading.
+Every chart counts something (reports, cases, seizures, rewards), so its value axis is
+labelled with whole numbers only: a tick at 0.5 reports reads as a report in halves.
 """
 
+import math
 import re
 from functools import cache
 
@@ -50,7 +54,7 @@ def bar_chart(
         show_dots=line and len(labels) <= 16,
         js=[],
         style=STYLE,
-        title=title,
+        title=None,
         disable_xml_declaration=True,
         height=360,
         width=800,
@@ -63,9 +67,34 @@ def bar_chart(
         tooltip_border_radius=0,
     )
     chart.x_labels = labels
+    if labels and series:  # pygal cannot place labels on a chart with nothing in it
+        chart.y_labels = whole_ticks(_top(series, stacked=stacked and not line))
     for name, values in series:
         chart.add(name, values)
-    return _clean(chart.render(is_unicode=True), chart_id, description)
+    return _clean(chart.render(is_unicode=True), chart_id, title, description)
+
+
+def whole_ticks(top: float, most: int = 8) -> list[int]:
+    """Labels for a count axis from 0 to at least `top`: whole numbers a step of 1, 2 or 5
+    times a power of ten apart, at most `most` steps, never a fraction."""
+    if top <= 0:
+        return [0, 1]
+    power = 1
+    while True:
+        for step in (power, 2 * power, 5 * power):
+            if math.ceil(top / step) <= most:
+                return list(range(0, step * math.ceil(top / step) + 1, step))
+        power *= 10
+
+
+def _top(series: list[tuple[str, list[float]]], *, stacked: bool) -> float:
+    """The highest point drawn: the tallest stack for stacked bars, else the largest value."""
+    columns = [values for _name, values in series]
+    if not columns or not any(columns):
+        return 0
+    if stacked:
+        return max(sum(float(v or 0) for v in row) for row in zip(*columns, strict=False))
+    return max(float(v or 0) for values in columns for v in values)
 
 
 @cache
@@ -81,7 +110,7 @@ def chart_css() -> str:
     return css + "\n.pygal-chart{max-width:100%;height:auto}\n"
 
 
-def _clean(svg: str, chart_id: str, description: str) -> str:
+def _clean(svg: str, chart_id: str, title: str, description: str) -> str:
     svg = _SCRIPT.sub("", svg)
     svg = _STYLE.sub("", svg)
     svg = _COMMENT.sub("", svg).replace("<defs></defs>", "").replace("<defs/>", "")
@@ -91,11 +120,10 @@ def _clean(svg: str, chart_id: str, description: str) -> str:
         f'id="{chart_id}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"',
         1,
     )
-    # The chart's own title is the first <title>; give it an id and put the <desc> after it.
-    svg = svg.replace(
-        "<title>",
-        f'<title id="{chart_id}-title">',
-        1,
-    )
+    # The chart's first <title> (pygal's "Pygal" when nothing is drawn as a title) names
+    # it for screen readers: our title, with an id, and the <desc> after it.
+    start = svg.find("<title>")
+    close = svg.find("</title>", start)
+    svg = f'{svg[:start]}<title id="{chart_id}-title">{escape(title)}{svg[close:]}'
     end = svg.find("</title>") + len("</title>")
     return f'{svg[:end]}<desc id="{chart_id}-desc">{escape(description)}</desc>{svg[end:]}'

@@ -14,19 +14,21 @@ from tipline.desks.models import Desk
 from tipline.intake.categories import active_categories
 from tipline.throttling.gate import allowed_methods
 
-from .models import RewardProgramme
-from .publication import period_of, published_counts, published_months
+from .publication import TRIAGE_DAYS, first_month, period_of, published_counts, published_months
+from .selectors import publishes_results
 from .suppression import publish
 
 
 @allowed_methods("GET")
 def results(request: HttpRequest, desk_slug: str) -> HttpResponse:
-    # A training desk never publishes: its reports are synthetic.
-    desk = Desk.objects.filter(slug=desk_slug, is_training=False).first()
-    published = RewardProgramme.objects.filter(desk=desk, publish_results=True).exists()
-    if desk is None or not published:
+    desk = Desk.objects.filter(slug=desk_slug).first()
+    if desk is None or not publishes_results(desk):
         raise Http404("no published results")
-    first_days = published_months(timezone.now().date())
+    first_days = published_months(timezone.now().date(), since=first_month(desk))
+    if not first_days:  # a desk younger than its first publication
+        return render(
+            request, "outcomes/public_results.html", {"desk": desk, "triage_days": TRIAGE_DAYS}
+        )
     period = period_of(first_days)
     months = [day.strftime("%Y-%m") for day in first_days]
     categories = active_categories(desk)

@@ -9,14 +9,19 @@ which would tell a watcher that exactly one case of that kind was settled that d
 Corrections go out with the next month's publication, in one batch, and only for a cell
 the batch moves by `THRESHOLD` (5) or more: a shown cell never moves by 1 to 4, so no
 single late entry can be read off the page. Smaller differences wait until they add up.
+
+No month before the desk's first month is shown or frozen (`first_month`): a desk opened
+last week has no past year of "fewer than 5" to publish.
 """
 
 import datetime
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from tipline.desks.models import Desk
+from tipline.intake.models import Report
 
 from .models import PublishedMonth
 from .statistics import Period, monthly_public_counts
@@ -29,15 +34,26 @@ MEASURES = ("received", "cleared", "seizures", "rewards")
 Counts = dict[str, dict[tuple[str, str], int]]
 
 
-def published_months(today: datetime.date) -> list[datetime.date]:
-    """The first days of the last `MONTHS` months that are published on `today`."""
+def first_month(desk: Desk) -> datetime.date:
+    """The first day of the desk's first month: the month it was created in, or of its
+    earliest report if one is older (reports brought over from an earlier system)."""
+    earliest = Report.objects.filter(desk=desk).aggregate(first=Min("received_at"))["first"]
+    start = min(desk.created_at, earliest) if earliest else desk.created_at
+    return timezone.localtime(start).date().replace(day=1)
+
+
+def published_months(
+    today: datetime.date, since: datetime.date | None = None
+) -> list[datetime.date]:
+    """The first days of the last `MONTHS` months that are published on `today`, none
+    before the month of `since` (a desk's `first_month`); possibly none at all."""
     last = (today - datetime.timedelta(days=TRIAGE_DAYS)).replace(day=1)
     if _month_end(last) + datetime.timedelta(days=TRIAGE_DAYS) > today:
         last = (last - datetime.timedelta(days=1)).replace(day=1)
     months = [last]
     while len(months) < MONTHS:
         months.insert(0, (months[0] - datetime.timedelta(days=1)).replace(day=1))
-    return months
+    return [month for month in months if since is None or month >= since.replace(day=1)]
 
 
 def period_of(months: list[datetime.date]) -> Period:

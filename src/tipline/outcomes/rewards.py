@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tipline import vault
@@ -25,6 +26,7 @@ from tipline.intake.reporter_time import reporter_day
 
 from .currencies import is_currency
 from .models import Reward, RewardProgramme, RewardState
+from .numbers import grouped
 
 DECIDERS = {Role.SUPERVISOR, Role.ADMINISTRATOR}
 
@@ -85,7 +87,10 @@ def propose(report: Report, amount: object, *, acting_user: StaffUser) -> Reward
     if not value.is_finite() or not Decimal(0) < value <= programme.ceiling:
         raise ValidationError(
             _("The amount must be above zero and at most %(ceiling)s %(currency)s.")
-            % {"ceiling": programme.ceiling, "currency": programme.currency}
+            % {
+                "ceiling": grouped(programme.ceiling, get_language() or "en"),
+                "currency": programme.currency,
+            }
         )
     with transaction.atomic():
         reward = Reward.objects.create(

@@ -1,5 +1,6 @@
-"""Reads for the case page and the receipt page."""
+"""Reads for the case page, the receipt page and the desk page."""
 
+from tipline.desks.models import Desk
 from tipline.intake.models import Report
 
 from .models import Outcome, Reward, RewardProgramme
@@ -21,3 +22,11 @@ def rewards_of(report: Report) -> list[Reward]:
 
 def programme_of(report: Report) -> RewardProgramme | None:
     return RewardProgramme.objects.filter(desk_id=report.desk_id, active=True).first()
+
+
+def publishes_results(desk: Desk | None) -> bool:
+    """Whether the desk has a public results page: it chose to publish, and it is not a
+    training desk (whose reports are synthetic)."""
+    if desk is None or desk.is_training:
+        return False
+    return RewardProgramme.objects.filter(desk=desk, publish_results=True).exists()

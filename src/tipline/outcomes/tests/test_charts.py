@@ -2,7 +2,9 @@
 
 import xml.etree.ElementTree as ET
 
-from tipline.outcomes.charts import bar_chart, chart_css
+import pytest
+
+from tipline.outcomes.charts import bar_chart, chart_css, whole_ticks
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -52,3 +54,49 @@ def test_weekly_counts_are_bars_one_per_week_and_series_not_areas() -> None:
     assert len(bars) == 6  # zeros too: a bar of no height, so each week stays a bucket
     # No series drawn as a line or an area between weeks (the axes' own lines stay).
     assert not [e for e in root.iter(f"{SVG}path") if e.get("class") == "line reactive"]
+
+
+def _axis_labels(svg: str) -> list[str]:
+    root = ET.fromstring(svg)  # noqa: S314 (our own output)
+    axis = [g for g in root.iter(f"{SVG}g") if "y" in (g.get("class") or "").split()]
+    return [t.text or "" for g in axis for t in g.iter(f"{SVG}text")]
+
+
+@pytest.mark.parametrize(
+    ("series", "stacked", "line"),
+    [
+        ([("reports", [1, 0, 1])], True, False),
+        ([("a", [1, 2, 0]), ("b", [1, 1, 0])], True, False),  # stacks reach 3
+        ([("seizures", [3, 1])], False, False),
+        ([("received", [0, 1, 3])], True, True),
+        ([("nothing", [0, 0])], True, False),
+    ],
+)
+def test_a_count_axis_shows_whole_numbers_only(
+    series: list[tuple[str, list[float]]], stacked: bool, line: bool
+) -> None:
+    labels = ["w1", "w2", "w3"][: len(series[0][1])]
+    svg = bar_chart("c", "Counts", "d", labels, series, stacked=stacked, line=line)
+    ticks = _axis_labels(svg)
+    assert ticks and all(tick.isdigit() for tick in ticks), ticks
+    top = max(int(tick) for tick in ticks)
+    tallest = max(map(sum, zip(*[v for _n, v in series], strict=True))) if stacked else 3
+    assert top >= min(tallest, 3) and top <= 8
+
+
+def test_whole_ticks_stay_few_and_whole_for_large_counts() -> None:
+    assert whole_ticks(1) == [0, 1]
+    assert whole_ticks(3) == [0, 1, 2, 3]
+    assert whole_ticks(0) == [0, 1]
+    ticks = whole_ticks(12345)
+    assert len(ticks) <= 9 and ticks[-1] >= 12345 and all(isinstance(t, int) for t in ticks)
+
+
+def test_the_card_heading_is_not_drawn_again_but_still_names_the_chart() -> None:
+    svg = bar_chart("weekly", "Reports per week", "d", ["w1"], [("a", [2])])
+    root = ET.fromstring(svg)  # noqa: S314 (our own output)
+    drawn = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Reports per week" not in drawn
+    title = root.find(f"{SVG}title")
+    assert title is not None and title.text == "Reports per week"
+    assert "Pygal" not in svg

@@ -3,12 +3,15 @@ administrators to the statistics, and the statistics to each desk, the campaigns
 desk's rewards page. Analysts get no such link."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tipline.accounts.actions import create_staff
 from tipline.desks.actions import add_member
+from tipline.outcomes import rewards
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +50,29 @@ def test_an_analyst_sees_no_statistics_link(desk_with_recipient: DeskWithRecipie
     client = Client()
     sign_in(client, desk_with_recipient.analyst, desk_with_recipient.device)
     assert "/staff/outcomes/" not in links(client, "/staff/desk/narcotics/")
+
+
+REPORTER_LANGUAGES = ["en", "ur", "zh-hans", "ps", "fa"]
+
+
+@pytest.mark.parametrize("language", REPORTER_LANGUAGES)
+def test_the_desk_page_links_to_its_public_results_in_every_reporter_language(
+    desk_with_recipient: DeskWithRecipient, language: str
+) -> None:
+    """A plain link (no script) from the reporter's desk page to the public results, once
+    the desk publishes them; with it, the results page answers in the same language."""
+    page = f"/{language}/report/narcotics/"
+    results = f"/{language}/results/narcotics/"
+    assert results not in links(Client(), page)  # nothing published: no link to a 404
+    rewards.set_programme(
+        desk_with_recipient.desk,
+        currency="PKR",
+        ceiling=Decimal(10),
+        acting_user=None,  # type: ignore[arg-type]
+        publish_results=True,
+    )
+    body = Client().get(page).content.decode()
+    assert f'<a href="{results}">' in body and "<script" not in body
+    with translation.override(language):
+        assert translation.gettext("What reports achieved") in body
+    assert Client().get(results).status_code == 200

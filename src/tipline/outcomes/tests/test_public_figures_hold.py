@@ -11,13 +11,21 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tipline.casework.actions import set_status
 from tipline.casework.tests.helpers import report_in
+from tipline.desks.models import Desk
 from tipline.intake.models import Report
 from tipline.outcomes import actions, rewards
 from tipline.outcomes.actions import OutcomeFacts
-from tipline.outcomes.publication import TRIAGE_DAYS, published_counts, published_months
+from tipline.outcomes.models import PublishedMonth
+from tipline.outcomes.publication import (
+    TRIAGE_DAYS,
+    first_month,
+    published_counts,
+    published_months,
+)
 from tipline.testing.fixtures import DeskWithRecipient
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +118,50 @@ def test_a_published_month_is_frozen_and_moves_only_by_five_or_more(files_dir: o
     assert published_counts(setup.desk, next_month)[cell[0]][cell[1]] == 6
     later = published_months(TODAY + datetime.timedelta(days=62))
     assert published_counts(setup.desk, later)[cell[0]][cell[1]] == 11
+
+
+def test_a_new_desk_publishes_no_month_from_before_it_existed(files_dir: object) -> None:
+    """A desk created today has no published month yet: the page says so, shows no table of
+    "fewer than 5" for months it did not exist, and freezes nothing."""
+    publishing("fresh")
+    response = Client().get("/en/results/fresh/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert not TABLES.findall(page) and "fewer than 5</" not in page
+    assert "No month is published yet" in page
+    for language in ("ur", "zh-hans", "ps", "fa"):
+        with translation.override(language):
+            said = translation.gettext(
+                "No month is published yet: the figures of a month appear %(days)s days "
+                "after it ends."
+            ) % {"days": TRIAGE_DAYS}
+        assert "No month" not in said
+        assert said in Client().get(f"/{language}/results/fresh/").content.decode()
+    assert not PublishedMonth.objects.exists()
+
+
+def test_months_start_at_the_desks_first_month(files_dir: object) -> None:
+    """A desk created three months back shows and freezes its months from then on only; a
+    report older than the desk (brought over from an earlier system) moves the start back."""
+    setup = publishing("young")
+    created = datetime.datetime.combine(BACK_THEN, datetime.time(12), tzinfo=datetime.UTC)
+    Desk.objects.filter(pk=setup.desk.pk).update(created_at=created)
+    start = BACK_THEN.replace(day=1)
+    months = [m for m in published_months(TODAY) if m >= start]
+    assert 0 < len(months) < 12
+    rows = re.findall(r'<th scope="row"><bdi dir="ltr">(\d{4}-\d{2})</bdi>', public_page("young"))
+    assert rows == [m.strftime("%Y-%m") for m in months] * 4  # four tables
+    assert sorted(PublishedMonth.objects.values_list("month", flat=True)) == months
+
+    older = (start - datetime.timedelta(days=1)).replace(day=1)
+    moved = datetime.datetime.combine(older, datetime.time(12), tzinfo=datetime.UTC)
+    report = report_in(setup)[0]
+    Report.objects.filter(pk=report.pk).update(received_at=moved)
+    assert first_month(Desk.objects.get(pk=setup.desk.pk)) == older
+    assert f"{older:%Y-%m}</bdi>" in public_page("young")
+
+
+def public_page(slug: str) -> str:
+    response = Client().get(f"/en/results/{slug}/")
+    assert response.status_code == 200
+    return response.content.decode()

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.test import Client
+from django.utils import formats, timezone, translation
 
 from tipline.audit.models import AuditEvent
 from tipline.casework.tests.helpers import report_in
@@ -60,7 +61,7 @@ def test_reward_flow_from_proposal_to_payment(setup: DeskWithRecipient) -> None:
     assert reward.state == RewardState.APPROVED
 
     page = reporter_page(receipt)
-    assert "20000.00 PKR" in page
+    assert "20,000 PKR" in page and "20000.00" not in page
     code = CLAIM_ON_PAGE.search(page).group(1)  # type: ignore[union-attr]
     reward.refresh_from_db()
     assert reward.state == RewardState.CLAIMABLE
@@ -134,6 +135,33 @@ def test_an_amount_outside_the_programme_is_refused(setup: DeskWithRecipient, am
     )
     assert response.status_code == 400
     assert not Reward.objects.exists()
+
+
+def test_reward_figures_read_in_the_page_language(setup: DeskWithRecipient) -> None:
+    """The reporter's Urdu page groups the amount as staff pages do and writes the claim
+    deadline in the same date format as the rest of that page; the staff form and its
+    refusal group the ceiling."""
+    report, receipt = report_in(setup)
+    _client, supervisor = staff_on(setup, "sup", "supervisor")
+    reward = rewards.propose(report, "5000", acting_user=setup.analyst)
+    rewards.decide(reward, approve=True, acting_user=supervisor)  # type: ignore[arg-type]
+    response = Client().post("/ur/receipt/", {"receipt": receipt})
+    page = response.content.decode()
+    assert response.status_code == 200 and CLAIM_ON_PAGE.search(page)
+    assert "5,000 PKR" in page and "5000.00" not in page
+    reward.refresh_from_db()
+    expires = timezone.localtime(reward.expires_at)
+    with translation.override("ur"):
+        deadline = formats.date_format(expires, "SHORT_DATE_FORMAT")
+    assert deadline != expires.strftime("%Y-%m-%d") and deadline in page
+    assert expires.strftime("%Y-%m-%d") not in page
+
+    client = analyst_client(setup)
+    case = client.get(f"/staff/desk/narcotics/report/{report.number}/").content.decode()
+    assert "50,000" in case and "50000.00" not in case
+    with pytest.raises(ValidationError) as refused:
+        rewards.propose(report, "60000", acting_user=setup.analyst)
+    assert "50,000 PKR" in str(refused.value)
 
 
 def approved_and_claimable(setup: DeskWithRecipient) -> tuple[Reward, str, object]:
