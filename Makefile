@@ -120,7 +120,7 @@ bench-inbox-postgres: $(VENV)/.installed-run
 
 # A longer fuzzing run than CI's (same properties, more generated inputs).
 fuzz: $(VENV)/.installed-test
-	TIPLINE_FUZZ_EXAMPLES=5000 $(BIN)/pytest -q src/tipline/intake/tests/test_fuzz.py
+	TIPLINE_FUZZ_EXAMPLES=5000 $(BIN)/pytest -q src/tipline/reports/tests/test_fuzz.py
 
 # Time and peak memory to clean a 20 MB .docx, a 50 MB .mp4 and a 20 MB PDF.
 bench-cleaning: $(VENV)/.installed-test

@@ -96,7 +96,7 @@ def make_pdf(target_bytes: int) -> bytes:
 def measure_one(path: Path, media_type: str) -> None:
     """In a fresh interpreter: clean one file as an attachment is (the archive measure, then
     the cleaning process), print time, CPU and peak memory as JSON."""
-    from tipline.intake import archives, isolation, mat2_cleaning
+    from tipline.reports import archives, isolation, mat2_cleaning
 
     data = path.read_bytes()
     with contextlib.suppress(isolation.CleaningFailed):  # start the fork server before timing
@@ -135,8 +135,8 @@ def main() -> None:
         measure_one(Path(arguments.one[0]), arguments.one[1])
         return
 
-    from tipline.intake import cleaning, isolation
-    from tipline.intake.tests.samples_archives import docx_bomb, heavy_docx
+    from tipline.reports import cleaning, isolation
+    from tipline.reports.tests.samples_archives import docx_bomb, heavy_docx
 
     status = isolation.mat2_status()
     print(f"mat2: {status.detail}; limits {isolation.Limits()}; {os.cpu_count()} cores")

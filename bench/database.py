@@ -6,7 +6,7 @@ out, and the admission gate's round trips per second in Redis.
     .venv/bin/python bench/database.py [--seconds 10] [--processes 2] [--threads 4]
                                        [--database-url URL] [--redis-url URL]
 
-A report's way to the database is the real one (`intake.submission.submit_report`: the
+A report's way to the database is the real one (`reports.submission.submit_report`: the
 recipients' keys, encryption, the report number, the report, its sealed keys, the detected
 language, the audit event, the commit), from several processes of several threads, each
 thread with its own connection. Only the receipt derivation is taken out: every report
@@ -59,7 +59,7 @@ def make_desks() -> None:
 
     from tipline.accounts.actions import create_staff
     from tipline.desks.actions import create_desk
-    from tipline.intake.categories import install_default_categories
+    from tipline.reports.categories import install_default_categories
 
     call_command("migrate", verbosity=0)
     desks = [
@@ -88,8 +88,8 @@ def submit_for(
 
     from tipline import vault
     from tipline.desks.models import Desk
-    from tipline.intake import receipts, submission
-    from tipline.intake.models import Category
+    from tipline.reports import receipts, submission
+    from tipline.reports.models import Category
 
     real = receipts.derive(vault.normalise_receipt_code(vault.new_receipt_code()))
     # The derivation taken out: the same secrets, a lookup value of its own per report.

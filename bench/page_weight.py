@@ -9,7 +9,7 @@ language).
 By default the phone has no Noto Nastaliq Urdu of its own (most have none), so Urdu pages
 download the site's Nastaliq subset; --with-nastaliq is a phone that has it (local() finds
 it: nothing to download). Budgets (cold): 25 KiB, Urdu 180 KiB; warm: the page alone.
-Prints a table; asserts nothing (intake/tests/test_page_weight.py holds the budgets).
+Prints a table; asserts nothing (reporter/tests/test_page_weight.py holds the budgets).
 """
 
 import argparse

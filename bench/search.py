@@ -61,8 +61,8 @@ def main() -> None:
     from tipline.accounts.actions import create_staff
     from tipline.casework import selectors
     from tipline.desks.actions import create_desk
-    from tipline.intake.categories import install_default_categories
-    from tipline.intake.models import Report, ReportKeySeal
+    from tipline.reports.categories import install_default_categories
+    from tipline.reports.models import Report, ReportKeySeal
     from tipline.triage import search
     from tipline.triage.models import Epoch, EpochSeal, SearchToken
     from tipline.vault import params

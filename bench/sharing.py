@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from tipline.intake.tests.samples import jpeg_with_gps
+from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.sharing.tests.two_installations import (
     Installation,
     pair,

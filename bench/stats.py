@@ -59,8 +59,8 @@ def main() -> None:
 
     from tipline.accounts.actions import create_staff
     from tipline.desks.actions import create_desk
-    from tipline.intake.categories import install_default_categories
-    from tipline.intake.models import Report, Status
+    from tipline.reports.categories import install_default_categories
+    from tipline.reports.models import Report, Status
     from tipline.outcomes import actions, dashboard, public, rewards
     from tipline.outcomes.forms import PeriodForm
     from tipline.outcomes.models import Outcome, Reward, RewardState

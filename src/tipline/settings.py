@@ -37,7 +37,7 @@ WEB_WORKERS = env.integer("TIPLINE_WEB_WORKERS", 1, minimum=1)
 WEB_THREADS = env.integer("TIPLINE_WEB_THREADS", 64, minimum=1)
 # Argon2id derivations at once per process: one per core across all workers (Argon2id
 # fills 64 MiB and is bound by memory bandwidth; bench/vault.py measured 4 at once on 2
-# cores slower than 2). See tipline.intake.receipts.
+# cores slower than 2). See tipline.reports.receipts.
 CORES = len(os.sched_getaffinity(0))  # the cores this process may run on
 ARGON2_CONCURRENCY = max(1, CORES // WEB_WORKERS)
 # `tipline serve` runs receipt derivations in a service of this many single-threaded
@@ -100,10 +100,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "tipline.web",
+    "tipline.server",
     "tipline.audit",
     "tipline.accounts",
     "tipline.desks",
-    "tipline.intake",
+    "tipline.reports",
+    "tipline.reporter",
     "tipline.casework",
     "tipline.outcomes",
     "tipline.sharing",
@@ -223,7 +225,7 @@ if HTTPS:
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
-# Attachments are cleaned in a separate process (tipline.intake.isolation) with these limits,
+# Attachments are cleaned in a separate process (tipline.reports.isolation) with these limits,
 # in a private folder on a memory-backed file system.
 CLEANING_SECONDS = env.integer("TIPLINE_CLEANING_SECONDS", 120, minimum=1)
 # CPU seconds one cleaning may use: a 20 MB .docx full of photos takes about 1 s (bench/
@@ -272,7 +274,7 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-# Collected by `tipline serve` when the sources changed (tipline.web.static_files): names
+# Collected by `tipline serve` when the sources changed (tipline.server.static_files): names
 # with a hash of their content, cached for a year (immutable); stylesheets and scripts also
 # gzipped and brotli-compressed. Only DEBUG serves the sources themselves, as they change.
 STATIC_ROOT = Path(env.text("TIPLINE_STATIC_ROOT", "") or DATA_DIR / "static")

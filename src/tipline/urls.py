@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
+from tipline.reporter import views as reporter_views
 from tipline.sharing.api import packages_endpoint
-from tipline.web import views as web_views
 
 # The admin asks for the second factor as well as the password (django-otp); it is
 # reached through Tipline's own sign-in, which also unwraps the private key.
@@ -15,7 +15,7 @@ admin.site.site_header = gettext_lazy("Tipline administration")
 admin.site.site_title = gettext_lazy("Tipline")
 
 urlpatterns = [
-    path("", web_views.landing, name="landing"),
+    path("", reporter_views.landing, name="landing"),
     path(
         "staff/admin/login/",
         RedirectView.as_view(pattern_name="accounts:signin", query_string=True),
@@ -31,5 +31,5 @@ urlpatterns = [
 # Reporter pages carry their language in the address (/ur/report/...), so that switching
 # language is a plain link: no JavaScript, no cookie.
 urlpatterns += i18n_patterns(
-    path("", include("tipline.intake.urls")), path("", include("tipline.outcomes.public_urls"))
+    path("", include("tipline.reporter.urls")), path("", include("tipline.outcomes.public_urls"))
 )

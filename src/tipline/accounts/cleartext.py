@@ -1,4 +1,4 @@
-"""The accounts app keeps no report data (see `intake/cleartext.py`): staff accounts, their
+"""The accounts app keeps no report data (see `reports/cleartext.py`): staff accounts, their
 wrapped keys, invitations, security keys (public keys and counters) and the sign-in policy
 are configuration. Declared so that a new model here is a conscious choice."""
 

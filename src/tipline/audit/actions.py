@@ -22,7 +22,7 @@ def record(
     """Append one event. `detail` holds routing facts only, never report content.
 
     `at`: the event's time when it must be coarser than now, for events of a reporter's
-    (`intake.reporter_time`); else the moment it is written."""
+    (`reports.reporter_time`); else the moment it is written."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the transaction of the change")
     extra = {"at": at} if at is not None else {}

@@ -34,7 +34,7 @@ from django.db import connection, transaction
 from tipline import vault
 from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
-from tipline.intake.models import Report
+from tipline.reports.models import Report
 from tipline.sharing import identity as sharing_identity
 
 FORMAT = "tipline-backup"

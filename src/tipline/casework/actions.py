@@ -13,16 +13,15 @@ from django.utils.translation import gettext as _
 from tipline import vault
 from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
-from tipline.intake import conversation
-from tipline.intake.attachments import keep_received_files
-from tipline.intake.conversation import OpenedReport, note_context
-from tipline.intake.forms import clean_reporter_text
-from tipline.intake.models import CloseReason, Message, Note, Report, Status
-from tipline.intake.uploads import PendingUpload
+from tipline.reports import conversation
+from tipline.reports.attachments import keep_received_files
+from tipline.reports.conversation import OpenedReport, note_context
+from tipline.reports.models import CloseReason, Message, Note, Report, Status
+from tipline.reports.text import clean_reporter_text
+from tipline.reports.uploads import PendingUpload
 from tipline.triage import search as triage_search
 
 from .models import Label, Reading, ReportLabel
-from .selectors import has_reporter
 
 MAX_TEXT = 20_000
 
@@ -85,7 +84,7 @@ def reply(
     reply would be read by no one, so it is refused (`ValidationError`) and nothing kept."""
     report = opened.report
     try:
-        if not has_reporter(report):
+        if not report.has_reporter:
             raise ValidationError(
                 _(
                     "This report was shared with us and has no reporter here: nothing was "

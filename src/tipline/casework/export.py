@@ -15,10 +15,10 @@ import zipfile
 from collections.abc import Iterator
 
 from tipline import vault
-from tipline.intake import conversation, storage
-from tipline.intake.attachments import decrypt_details
-from tipline.intake.models import Attachment
-from tipline.intake.uploads import attachment_context
+from tipline.reports import conversation, storage
+from tipline.reports.attachments import decrypt_details
+from tipline.reports.models import Attachment
+from tipline.reports.uploads import attachment_context
 from tipline.sharing.selectors import shared_origin
 from tipline.sharing.stix import Handling
 

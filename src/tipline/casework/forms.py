@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tipline.desks.models import Desk
-from tipline.intake.models import CloseReason, Status
+from tipline.reports.models import CloseReason, Status
 from tipline.triage import language as detected_language
 
 from .rows import language_name

@@ -2,14 +2,14 @@
 
 Label names are configuration chosen by administrators, readable like a category, and
 applied by staff; nobody types free text into them on a report, so they carry no report
-content (DESIGN.md guarantee 1; listed in `intake.cleartext`).
+content (DESIGN.md guarantee 1; listed in `reports.cleartext`).
 """
 
 from django.conf import settings
 from django.db import models
 
 from tipline.desks.models import Desk
-from tipline.intake.models import Report
+from tipline.reports.models import Report
 
 
 class Label(models.Model):

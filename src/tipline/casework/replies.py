@@ -9,14 +9,14 @@ from django.views.decorators.csrf import csrf_exempt
 
 from tipline.accounts.decorators import staff_required
 from tipline.accounts.models import StaffUser
-from tipline.intake.attachments import AttachmentRefused
-from tipline.intake.conversation import OpenedReport
-from tipline.intake.uploads import EncryptingUploadHandler, PendingUpload
+from tipline.reports.access import access_report
+from tipline.reports.attachments import AttachmentRefused
+from tipline.reports.conversation import OpenedReport
+from tipline.reports.uploads import EncryptingUploadHandler, PendingUpload
 from tipline.throttling.gate import allowed_methods, body_limit
 from tipline.web.middleware import csrf_protect
 
 from . import actions
-from .access import access_report
 from .forms import ReplyForm
 from .views import _case_page, _open
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
-from tipline.intake import storage
-from tipline.intake.models import Report, Status
+from tipline.reports import storage
+from tipline.reports.models import Report, Status
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from django.db import transaction
 from tipline import vault
 from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
-from tipline.intake.conversation import OpenedReport
-from tipline.intake.forms import clean_reporter_text
-from tipline.intake.models import Report, ReportKeySeal
+from tipline.reports.conversation import OpenedReport
+from tipline.reports.models import Report, ReportKeySeal
+from tipline.reports.text import clean_reporter_text
 from tipline.triage import language as languages
 from tipline.triage.actions import report_text
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tipline.accounts.models import Role, StaffUser
 from tipline.audit.models import AuditEvent
 from tipline.desks.models import Desk
-from tipline.intake.models import Message, Report, Status
+from tipline.reports.models import Channel, Message, Report, Status
 from tipline.sharing.models import ReceivedShare
 from tipline.triage import language as detected_language
 
@@ -27,6 +27,7 @@ INBOX_COLUMNS = [
     "number",
     "category_id",
     "language",
+    "channel",
     "status",
     "close_reason",
     "assigned_to_id",
@@ -77,42 +78,6 @@ class Cursor:
             return cls(parsed, int(number))
         except ValueError:
             return None
-
-
-@dataclass(frozen=True)
-class Deadlines:
-    """A report's deadlines towards its reporter. A report shared with us has no reporter
-    here (the receipt never crosses), so none of them applies to it."""
-
-    applies: bool
-    acknowledge_by: dt.datetime
-    feedback_by: dt.datetime
-    acknowledge_late: bool
-    feedback_late: bool
-    acknowledge_done: bool
-    feedback_done: bool
-
-    @property
-    def late(self) -> bool:
-        return self.acknowledge_late or self.feedback_late
-
-
-def deadlines(
-    report: Report, desk: Desk, now: dt.datetime | None = None, *, has_reporter: bool = True
-) -> Deadlines:
-    now = now or timezone.now()
-    acknowledge_by = report.received_at + dt.timedelta(days=desk.acknowledge_within_days)
-    feedback_by = report.received_at + dt.timedelta(days=desk.feedback_within_days)
-    open_ = has_reporter and report.status != Status.CLOSED
-    return Deadlines(
-        applies=has_reporter,
-        acknowledge_by=acknowledge_by,
-        feedback_by=feedback_by,
-        acknowledge_late=open_ and report.acknowledged_at is None and now > acknowledge_by,
-        feedback_late=open_ and report.feedback_given_at is None and now > feedback_by,
-        acknowledge_done=report.acknowledged_at is not None,
-        feedback_done=report.feedback_given_at is not None,
-    )
 
 
 class Sort:
@@ -200,7 +165,7 @@ def _by_due(
     pending = (
         _filtered(desk, user, filters)
         .exclude(status=Status.CLOSED)
-        .exclude(pk__in=shared_with_us())
+        .exclude(channel=Channel.SHARED)
         .filter(feedback_given_at__isnull=True)
     )
     streams = [
@@ -246,7 +211,7 @@ def counts(desk: Desk, user: StaffUser, filters: InboxFilters) -> Counts:
             Q(acknowledged_at__isnull=True, received_at__lt=acknowledge_cutoff)
             | Q(feedback_given_at__isnull=True, received_at__lt=feedback_cutoff)
         )
-        & ~Q(pk__in=shared_with_us())
+        & ~Q(channel=Channel.SHARED)
     )
     totals = (
         _filtered(desk, user, filters)
@@ -302,17 +267,6 @@ _LAST_FROM_REPORTER = Subquery(
 )
 
 
-def shared_with_us() -> QuerySet[ReceivedShare]:
-    """The ids of the reports a partner or another desk shared with us, as a subquery.
-    They have no reporter here: no deadline, reminder or reply applies to them."""
-    return ReceivedShare.objects.values("report_id")
-
-
-def has_reporter(report: Report) -> bool:
-    """Whether a reporter stands behind this report on our side (not a share we received)."""
-    return not shared_with_us().filter(report_id=report.pk).exists()
-
-
 def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Report]:
     reports = Report.objects.filter(desk=desk)
     if filters.status:
@@ -342,7 +296,7 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
     if filters.shared:
         # Shared reports are few: their ids (sharing_receivedshare, by its unique report_id)
         # are looked up first, then the reports by primary key.
-        reports = reports.filter(pk__in=shared_with_us())
+        reports = reports.filter(channel=Channel.SHARED)
     if filters.found is not None:
         reports = reports.filter(pk__in=filters.found)
     if filters.received_from:
@@ -371,7 +325,7 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
                 Q(acknowledged_at__isnull=True, received_at__lt=acknowledge_cutoff)
                 | Q(feedback_given_at__isnull=True, received_at__lt=feedback_cutoff)
             )
-            .exclude(pk__in=shared_with_us())
+            .exclude(channel=Channel.SHARED)
         )
     return reports
 

@@ -13,7 +13,7 @@ from django.shortcuts import render
 
 from tipline.accounts.decorators import staff_required
 from tipline.accounts.models import Role
-from tipline.intake import isolation
+from tipline.reports import isolation
 from tipline.throttling.gate import allowed_methods
 
 TRANSPARENT_HUGE_PAGES = Path("/sys/kernel/mm/transparent_hugepage")

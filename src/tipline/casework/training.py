@@ -1,7 +1,7 @@
 """The training desk: synthetic reports for practice and joint exercises (`tipline demo`).
 
 Everything is made through the real paths: the desk and accounts by their actions, reports
-by intake's submission (attachments through the same encrypting upload handler a browser's
+by the report room's submission (attachments through the same encrypting upload handler a browser's
 request goes through), replies, notes, assignments and statuses by casework's actions. Only
 the ages are set afterwards, so that deadlines and filters have something to show.
 
@@ -25,10 +25,10 @@ from tipline.accounts.actions import create_staff
 from tipline.accounts.models import StaffUser
 from tipline.desks.actions import create_desk
 from tipline.desks.models import Desk
-from tipline.intake import conversation, submission
-from tipline.intake.categories import install_default_categories
-from tipline.intake.models import CloseReason, Report, Status
-from tipline.intake.uploads import ATTACHMENT_FIELD, EncryptingUploadHandler, PendingUpload
+from tipline.reports import conversation, submission
+from tipline.reports.categories import install_default_categories
+from tipline.reports.models import CloseReason, Report, Status
+from tipline.reports.uploads import ATTACHMENT_FIELD, EncryptingUploadHandler, PendingUpload
 
 from . import actions as casework
 

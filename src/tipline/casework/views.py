@@ -16,10 +16,12 @@ from tipline.accounts import session_keys, unsent
 from tipline.accounts.decorators import staff_required, supervisor_required
 from tipline.accounts.models import StaffUser
 from tipline.desks.selectors import recipients_of
-from tipline.intake import cleaning, conversation, storage
-from tipline.intake.attachments import decrypt_details, read_attachment
-from tipline.intake.models import Attachment, Report
-from tipline.intake.uploads import attachment_context
+from tipline.reports import cleaning, conversation, storage
+from tipline.reports.access import access_desk, access_report, desks_of, private_key_of
+from tipline.reports.attachments import decrypt_details, read_attachment
+from tipline.reports.deadlines import deadlines
+from tipline.reports.models import Attachment, Report
+from tipline.reports.uploads import attachment_context
 from tipline.throttling.gate import allowed_methods
 from tipline.triage import background as triage_background
 from tipline.triage import panel as triage_panel
@@ -27,7 +29,6 @@ from tipline.triage import search as triage_search
 
 from . import actions, export, selectors
 from . import rows as rows_text
-from .access import access_desk, access_report, desks_of, private_key_of
 from .forms import (
     AssignForm,
     AuditFilterForm,
@@ -75,7 +76,7 @@ def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
     reports, next_cursor = selectors.inbox(desk, user, filters, cursor, sort)
     # Each row's line of text, decrypted for this page only with the session's key.
     rows_text.describe_rows(reports, user, private_key)
-    rows = [(r, selectors.deadlines(r, desk, has_reporter=not r.shared_by)) for r in reports]
+    rows = [(r, deadlines(r, desk)) for r in reports]
     # Waiting reports are embedded in the background with this session's key (no query here).
     triage_background.hand_over_from(request, user, desk.pk)
     query = request.GET.copy()
@@ -385,9 +386,7 @@ def _case_page(
         {
             "report": report,
             "desk": report.desk,
-            "deadlines": selectors.deadlines(
-                report, report.desk, has_reporter=selectors.has_reporter(report)
-            ),
+            "deadlines": deadlines(report, report.desk),
             "description": conversation.read_content(opened)["description"],
             # Questions and answers as the reporter saw them, in the report's language.
             "answers": conversation.answer_rows(opened, report.language),

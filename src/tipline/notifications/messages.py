@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tipline.accounts.models import StaffUser
-from tipline.casework.selectors import deadlines, shared_with_us
 from tipline.desks.models import Desk
 from tipline.desks.selectors import recipients_of
-from tipline.intake.models import Report, Status
+from tipline.reports.deadlines import deadlines
+from tipline.reports.models import Channel, Report, Status
 
 logger = logging.getLogger(__name__)
 # What a reminder counts; gettext_noop marks them, compose() translates them per recipient.
@@ -127,10 +127,10 @@ def deadline_reminders(now: dt.datetime | None = None) -> int:
         open_reports = (
             Report.objects.filter(desk=desk)
             .exclude(status=Status.CLOSED)
-            .exclude(pk__in=shared_with_us())  # no reporter here to acknowledge
+            .exclude(channel=Channel.SHARED)  # no reporter here to acknowledge
         )
         for report in open_reports.only(
-            "received_at", "status", "acknowledged_at", "feedback_given_at"
+            "received_at", "status", "channel", "acknowledged_at", "feedback_given_at"
         ).iterator():
             due = deadlines(report, desk, now)
             if not due.acknowledge_done:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
-from tipline.intake.models import Report
+from tipline.reports.models import Report
 
 from .currencies import is_currency
 from .models import (

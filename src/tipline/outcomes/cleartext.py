@@ -1,5 +1,5 @@
 """The outcomes app's columns at rest (DESIGN.md guarantee 1; held by
-`intake/tests/test_cleartext_columns.py`).
+`reports/tests/test_cleartext_columns.py`).
 
 Nothing here is written by a reporter, and nothing names a person: counts, kinds from
 fixed lists, quantities, values and dates, readable because statistics are their purpose.

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from tipline.desks.models import Desk
-from tipline.intake.models import Category, translated
+from tipline.reports.models import Category, translated
 
 from . import statistics
 from .charts import bar_chart

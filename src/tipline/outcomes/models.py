@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tipline.desks.models import Desk
-from tipline.intake.models import Category, Report
+from tipline.reports.models import Category, Report
 
 
 def plain_number(value: Decimal) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tipline.desks.models import Desk
-from tipline.intake.categories import active_categories
+from tipline.reports.categories import active_categories
 from tipline.throttling.gate import allowed_methods
 
 from .publication import TRIAGE_DAYS, first_month, period_of, published_counts, published_months

@@ -21,7 +21,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from tipline.desks.models import Desk
-from tipline.intake.models import Report
+from tipline.reports.models import Report
 
 from .models import PublishedMonth
 from .statistics import Period, monthly_public_counts

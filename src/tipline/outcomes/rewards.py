@@ -20,9 +20,9 @@ from tipline import vault
 from tipline.accounts.models import Role, StaffUser
 from tipline.audit.actions import record
 from tipline.desks.models import Desk, Membership
-from tipline.intake.conversation import OpenedReport
-from tipline.intake.models import Report
-from tipline.intake.reporter_time import reporter_day
+from tipline.reports.conversation import OpenedReport
+from tipline.reports.models import Report
+from tipline.reports.reporter_time import reporter_day
 
 from .currencies import is_currency
 from .models import Reward, RewardProgramme, RewardState

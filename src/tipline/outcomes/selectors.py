@@ -1,7 +1,7 @@
 """Reads for the case page, the receipt page and the desk page."""
 
 from tipline.desks.models import Desk
-from tipline.intake.models import Report
+from tipline.reports.models import Report
 
 from .models import Outcome, Reward, RewardProgramme
 

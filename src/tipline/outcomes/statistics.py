@@ -15,7 +15,7 @@ from django.db.models import Count, DateField, F, FloatField, Func, Q, QuerySet,
 from django.utils import timezone
 
 from tipline.desks.models import Desk
-from tipline.intake.models import CloseReason, Report, Status
+from tipline.reports.models import Channel, CloseReason, Report, Status
 
 from .models import Outcome, OutcomeKind, Reward, RewardState, SeizureKind, Unit
 
@@ -152,7 +152,7 @@ def reporters_reports_in(desks: list[Desk], period: Period) -> QuerySet[Report]:
     """The period's reports that have a reporter behind them here: not those a partner or
     another desk shared with us (their receipt stayed with the sender), which no one here
     can acknowledge or answer and which would otherwise count as never answered."""
-    return reports_in(desks, period).filter(received_share__isnull=True)
+    return reports_in(desks, period).exclude(channel=Channel.SHARED)
 
 
 def current_outcomes(

@@ -1,4 +1,4 @@
-"""Throttling wrong reward claim codes exactly like wrong receipts (see `intake.throttle`).
+"""Throttling wrong reward claim codes exactly like wrong receipts (see `reports.throttle`).
 
 A claim code has 66 bits, like a receipt; a flood of wrong codes threatens the supervisor's
 time and the CPU, not the code space. Per source (`request.client_bucket`), moving windows

@@ -17,9 +17,9 @@ from django.utils.translation import get_language
 
 from tipline.accounts.decorators import staff_required, supervisor_required
 from tipline.accounts.models import StaffUser
-from tipline.casework.access import access_desk, access_readable_report, desks_of
 from tipline.desks.models import Desk
-from tipline.intake.models import Category
+from tipline.reports.access import access_desk, access_readable_report, desks_of
+from tipline.reports.models import Category
 from tipline.throttling.gate import allowed_methods
 
 from . import actions, dashboard, rewards

@@ -18,8 +18,8 @@ from tipline import vault
 from tipline.accounts.models import Role, StaffUser
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
-from tipline.intake.conversation import OpenedReport
-from tipline.intake.models import Report
+from tipline.reports.conversation import OpenedReport
+from tipline.reports.models import Report
 
 from . import drafts, outbox, packages, selectors, stix
 from .cards import Card, accepting_desks

@@ -1,5 +1,5 @@
 """Sharing's readable columns and why (DESIGN.md guarantee 1; held by
-`intake/tests/test_cleartext_columns.py`). Nothing anyone wrote about a report is readable:
+`reports/tests/test_cleartext_columns.py`). Nothing anyone wrote about a report is readable:
 packages are encrypted to the partner, drafts under the report key, back-channel texts to the
 share's own key."""
 

@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tipline.desks.models import Desk
-from tipline.intake import conversation
-from tipline.intake.attachments import decrypt_details, read_attachment
-from tipline.intake.conversation import OpenedReport
-from tipline.intake.models import Attachment, Message, translated
+from tipline.reports import conversation
+from tipline.reports.attachments import decrypt_details, read_attachment
+from tipline.reports.conversation import OpenedReport
+from tipline.reports.models import Attachment, Message, translated
 
 from . import stix
 from .cards import accepting_desks

@@ -16,22 +16,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from tipline import jobs, vault
+from tipline import vault
 from tipline.accounts.models import StaffUser
-from tipline.audit.actions import record
 from tipline.desks.models import Desk
 from tipline.desks.selectors import sealing_keys_of
-from tipline.intake import cleaning, conversation, storage
-from tipline.intake.attachments import KeptFile, save_attachment_rows
-from tipline.intake.models import Category, Report, ReportKeySeal
-from tipline.intake.submission import content_context
-from tipline.intake.uploads import attachment_context
-from tipline.notifications.tasks import notify_report_arrived
-from tipline.triage import search as triage_search
+from tipline.reports import cleaning, conversation, storage
+from tipline.reports.attachments import KeptFile
+from tipline.reports.creation import (
+    SealedReport,
+    content_context,
+    seal_to_recipients,
+    store_report,
+)
+from tipline.reports.models import Category, Channel, Report
+from tipline.reports.uploads import attachment_context
 
 from . import packages, stix
 from .models import DeskSharing, PassedOnMessage, ReceivedShare
@@ -147,7 +147,7 @@ def _category(desk: Desk, slug: str) -> Category:
 
 
 def _content_json(content: stix.ShareContent) -> str:
-    """The report's content as intake keeps it, the answers' questions carried along."""
+    """The report's content as the report room keeps it, the answers' questions carried along."""
     return json.dumps(
         {
             "answers": {a.key: a.answer for a in content.answers},
@@ -169,44 +169,17 @@ def _commit_share(
     content: stix.ShareContent,
     kept: list[_Kept],
 ) -> None:
+    """Store the share as a report (`creation.store_report`, as a reporter's would be) with,
+    in the same transaction, where it came from and the messages that came with it."""
     now = timezone.now()
     share_keys = vault.new_share_key_pair(report_key, context=f"received-share/{report_id}")
-    with transaction.atomic():
+    from_desk = (
+        Desk.objects.filter(slug=payload.sender_desk).first() if sender.partner is None else None
+    )
+    marking = content.handling.marking if content.handling else ""
+
+    def file_origin_and_messages(report: Report) -> None:
         mark_received(sender, payload)
-        Desk.objects.filter(pk=desk.pk).update(last_report_number=F("last_report_number") + 1)
-        number = int(Desk.objects.values_list("last_report_number", flat=True).get(pk=desk.pk))
-        report = Report.objects.create(
-            id=report_id,
-            desk=desk,
-            number=number,
-            category=category,
-            language=content.language,
-            received_at=now,
-            last_reporter_activity_at=now,
-            # No receipt opens a shared report: a random value no derivation produces.
-            receipt_lookup="shared-" + secrets.token_hex(28),
-            report_key_for_reporter=b"",
-            content=vault.encrypt_text(
-                report_key, _content_json(content), context=content_context(report_id)
-            ),
-        )
-        ReportKeySeal.objects.bulk_create(
-            ReportKeySeal(
-                report=report,
-                staff=s,
-                sealed=vault.seal_report_key(report_key, bytes(s.public_key)),
-            )
-            for s in recipients
-        )
-        save_attachment_rows(
-            report, [k.file for k in kept if k.message is None], report_key, uploaded_at=now
-        )
-        from_desk = (
-            Desk.objects.filter(slug=payload.sender_desk).first()
-            if sender.partner is None
-            else None
-        )
-        triage_search.mark_waiting(report)  # its words wait for a recipient's key
         received = ReceivedShare.objects.create(
             report=report,
             partner=sender.partner,
@@ -219,45 +192,68 @@ def _commit_share(
             share_private_key=share_keys.wrapped_private_key,
             handling=content.handling.as_json() if content.handling else {},
         )
-        opened = conversation.OpenedReport(report, report_key)
-        previous = None
-        for place, shared in sorted(
-            enumerate(content.messages), key=lambda item: (item[1].sent_at, item[0])
-        ):
-            # A conversation is ordered by time: messages written in the same instant (as
-            # another system's notes may be) keep their order a microsecond apart.
-            sent_at = (
-                shared.sent_at
-                if previous is None or shared.sent_at > previous
-                else (previous + timedelta(microseconds=1))
-            )
-            previous = sent_at
-            message = conversation.add_passed_on_message(
-                opened,
-                text=shared.text,
-                sent_at=sent_at,
-                kept=[k.file for k in kept if k.message == place],
-            )
-            PassedOnMessage.objects.create(
-                message=message,
-                received_share=received,
-                by_reporter=shared.author == "reporter",
-            )
-        record(
-            "share.received",
-            actor=None,
+        _file_messages(conversation.OpenedReport(report, report_key), received, content, kept)
+
+    store_report(
+        SealedReport(
+            id=report_id,
+            key=report_key,
             desk=desk,
-            report_id=report.id,
-            partner=sender.name,
-            share=str(payload.package_id),
-            answers=len(content.answers),
-            messages=len(content.messages),
-            attachments=len(kept),
-            marking=content.handling.marking if content.handling else None,
+            category=category,
+            language=content.language,
+            channel=Channel.SHARED,
+            # No receipt opens a shared report: a random value no derivation produces.
+            receipt_lookup="shared-" + secrets.token_hex(28),
+            key_for_reporter=b"",
+            content=vault.encrypt_text(
+                report_key, _content_json(content), context=content_context(report_id)
+            ),
+            seals=seal_to_recipients(report_key, recipients),
+            files=[k.file for k in kept if k.message is None],
+            text=content.description,
+        ),
+        event="share.received",
+        details={
+            "partner": sender.name,
+            "share": str(payload.package_id),
+            "answers": len(content.answers),
+            "messages": len(content.messages),
+            "attachments": len(kept),
+            "marking": marking or None,
+        },
+        along=file_origin_and_messages,
+        shared_by=from_desk.name if from_desk else sender.name,
+        marking=marking,
+    )
+
+
+def _file_messages(
+    opened: conversation.OpenedReport,
+    received: ReceivedShare,
+    content: stix.ShareContent,
+    kept: list[_Kept],
+) -> None:
+    """Each shared message as a message of the report's conversation, in time order."""
+    previous = None
+    for place, shared in sorted(
+        enumerate(content.messages), key=lambda item: (item[1].sent_at, item[0])
+    ):
+        # A conversation is ordered by time: messages written in the same instant (as
+        # another system's notes may be) keep their order a microsecond apart.
+        sent_at = (
+            shared.sent_at
+            if previous is None or shared.sent_at > previous
+            else (previous + timedelta(microseconds=1))
         )
-        jobs.enqueue(
-            notify_report_arrived,
-            str(report.id),
-            received.shared_by,
-            content.handling.marking if content.handling else "",
+        previous = sent_at
+        message = conversation.add_passed_on_message(
+            opened,
+            text=shared.text,
+            sent_at=sent_at,
+            kept=[k.file for k in kept if k.message == place],
+        )
+        PassedOnMessage.objects.create(
+            message=message,
+            received_share=received,
+            by_reporter=shared.author == "reporter",
         )

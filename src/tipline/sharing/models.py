@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tipline.desks.models import Desk
-from tipline.intake.models import Report
+from tipline.reports.models import Report
 
 
 class Identity(models.Model):

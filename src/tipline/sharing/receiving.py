@@ -204,7 +204,7 @@ def _about(sender: Sender, payload: packages.Payload) -> tuple[Share | None, Rec
 def _withdrawn(sender: Sender, payload: packages.Payload, received: ReceivedShare | None) -> str:
     """The sender withdrew its share: the report is sealed away (no recipient holds its key
     any longer, so nobody here reads it again) and its case says so."""
-    from tipline.intake.models import ReportKeySeal
+    from tipline.reports.models import ReportKeySeal
 
     if received is None:  # a withdrawal is addressed to the side that received the share
         raise PackageRefused("unknown_share", 404)

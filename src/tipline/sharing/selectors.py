@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from tipline import vault
-from tipline.intake.conversation import OpenedReport
+from tipline.reports.conversation import OpenedReport
 
 from . import outbox, stix
 from .models import BackMessage, ReceivedShare, Share

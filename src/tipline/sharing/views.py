@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from tipline import vault
 from tipline.accounts.decorators import staff_required
 from tipline.accounts.models import StaffUser
-from tipline.casework.access import access_report, private_key_of
-from tipline.intake import conversation
+from tipline.reports import conversation
+from tipline.reports.access import access_report, private_key_of
 from tipline.throttling.gate import allowed_methods
 
 from . import actions, drafts, selectors

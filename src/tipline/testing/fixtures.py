@@ -37,7 +37,7 @@ def fast_vault() -> Iterator[None]:
 def collected_static_files() -> None:
     """Pages name their static files by the hashed names of the collected manifest, as in
     production: collect once (again only when a source changed)."""
-    from tipline.web.static_files import collect_static_files
+    from tipline.server.static_files import collect_static_files
 
     collect_static_files()
 
@@ -76,7 +76,7 @@ class DeskWithRecipient:
         from tipline import vault
         from tipline.accounts.actions import create_staff
         from tipline.desks.actions import create_desk
-        from tipline.intake.categories import install_default_categories
+        from tipline.reports.categories import install_default_categories
 
         self.desk = create_desk(
             slug=slug,
@@ -118,8 +118,9 @@ def files_dir(settings: object, tmp_path: object) -> object:
 def fresh_throttle() -> None:
     """Each test starts with no throttle count and nothing a process keeps from a database
     that the previous test rolled back (the receipt salt, the forms' desk setup)."""
-    from tipline.intake import form_setup, receipts
-    from tipline.intake.throttle import WRONG_RECEIPTS
+    from tipline.reporter import form_setup
+    from tipline.reports import receipts
+    from tipline.reports.throttle import WRONG_RECEIPTS
 
     WRONG_RECEIPTS.reset()
     receipts.forget_salt()

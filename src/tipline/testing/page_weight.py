@@ -9,7 +9,7 @@ Each page is loaded twice, each time in a browser context of its own:
 - warm: after another page in the same language, as when the reporter goes on; only the
   page itself should come over the wire, everything else from the cache.
 
-`bench/page_weight.py` prints the figures; `intake/tests/test_page_weight.py` holds the
+`bench/page_weight.py` prints the figures; `reporter/tests/test_page_weight.py` holds the
 budgets (docs/design.md, "What a reporter's phone downloads").
 """
 
@@ -53,7 +53,7 @@ SETUP = f"""
 from decimal import Decimal
 from tipline.accounts.actions import create_staff
 from tipline.desks.actions import create_desk
-from tipline.intake.categories import install_default_categories
+from tipline.reports.categories import install_default_categories
 from tipline.outcomes import rewards
 desk = create_desk(slug="{DESK}", name="Narcotics desk", languages={LANGUAGES!r}, acting_user=None)
 install_default_categories(desk)
@@ -66,8 +66,8 @@ rewards.set_programme(desk, currency="PKR", ceiling=Decimal(1000), acting_user=N
 REPLY_TO_EVERY_REPORT = f"""
 from tipline import vault
 from tipline.accounts.models import StaffUser
-from tipline.intake import conversation
-from tipline.intake.models import Report
+from tipline.reports import conversation
+from tipline.reports.models import Report
 analyst = StaffUser.objects.get(username="analyst")
 key = vault.unlock_with_password(analyst.key_record, {STRONG_PASSWORD!r})
 replies = {REPLY_TEXT!r}

@@ -17,7 +17,7 @@ if os.environ.get("TIPLINE_TEST_ON_URL") == "1":
     os.environ["DATABASE_URL"] = os.environ["TIPLINE_TEST_DATABASE_URL"]
 
 # The collected static files live as long as their sources stay the same, for every run and
-# every `tipline serve` a test starts (compressing them takes seconds; tipline.web.static_files).
+# every `tipline serve` a test starts (compressing them takes seconds; tipline.server.static_files).
 os.environ.setdefault(
     "TIPLINE_STATIC_ROOT",
     os.path.abspath(os.path.join(__file__, "..", "..", "..", "..", "test-output", "static")),

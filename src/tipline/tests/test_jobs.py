@@ -43,13 +43,13 @@ def test_the_apps_declare_their_jobs_once_each_with_one_interval() -> None:
     by_name = {job.name: job for job in jobs.schedule()}
     assert set(by_name) == {
         "tipline.casework.tasks.expire_reports",
-        "tipline.intake.tasks.sweep_orphaned_files",
+        "tipline.reports.tasks.sweep_orphaned_files",
         "tipline.notifications.tasks.send_deadline_reminders",
         "tipline.sharing.tasks.deliver_due_packages",
     }
     assert by_name["tipline.sharing.tasks.deliver_due_packages"].every == dt.timedelta(seconds=2)
     assert by_name["tipline.casework.tasks.expire_reports"].every == dt.timedelta(hours=1)
-    assert by_name["tipline.intake.tasks.sweep_orphaned_files"].every == dt.timedelta(hours=1)
+    assert by_name["tipline.reports.tasks.sweep_orphaned_files"].every == dt.timedelta(hours=1)
     reminders = by_name["tipline.notifications.tasks.send_deadline_reminders"]
     assert (reminders.every, reminders.at) == (dt.timedelta(days=1), dt.time(6, 0))
 

@@ -1,2 +1,2 @@
-"""Throttles and the admission gate, low in the house: `intake`, `accounts` and `web` use
-them; nothing here imports those apps (templates are named, not imported)."""
+"""Throttles and the admission gate, low in the house: `reports`, `reporter`, `accounts` and
+`web` use them; nothing here imports those apps (templates are named, not imported)."""

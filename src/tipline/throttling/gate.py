@@ -408,7 +408,7 @@ _admitted = threading.local()
 def give_back_admission() -> None:
     """Leave the gate's slot now, for the rest of the request this thread answers (if it
     holds one): its Argon2id derivation is done, and what follows (cleaning files) has slots
-    of its own (`intake.isolation.cleaning_slot`). A hostile file then cannot hold a slot
+    of its own (`reports.isolation.cleaning_slot`). A hostile file then cannot hold a slot
     that sign-in and receipts need for as long as it takes to be stopped."""
     request = getattr(_admitted, "request", None)
     if request is not None:

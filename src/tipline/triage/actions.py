@@ -16,9 +16,9 @@ from django.utils import timezone
 from tipline import vault
 from tipline.accounts.models import StaffUser
 from tipline.audit.actions import record
-from tipline.intake import conversation, storage
-from tipline.intake.models import Report
-from tipline.intake.uploads import attachment_context
+from tipline.reports import conversation, storage
+from tipline.reports.models import Report
+from tipline.reports.uploads import attachment_context
 
 from . import embedding, index, language
 from .epochs import epoch_key_for
@@ -323,6 +323,6 @@ def _link_context(report_id: Any, link_id: Any) -> str:
 
 def _arrival_order(report: Report) -> float:
     """When the report arrived, as the index compares it ("earlier reports"): the hour it is
-    kept to (`intake.reporter_time`), then its number on the desk, which orders the reports
+    kept to (`reports.reporter_time`), then its number on the desk, which orders the reports
     of one hour (an epoch is one desk's; a float64 tells microseconds apart here)."""
     return report.received_at.timestamp() + report.number * 1e-6

@@ -8,7 +8,7 @@ class TriageConfig(AppConfig):
     verbose_name = "Triage"
 
     def ready(self) -> None:
-        from tipline.intake.signals import report_submitted, reporter_wrote
+        from tipline.reports.signals import report_submitted, reporter_wrote
 
         report_submitted.connect(_detect_language, dispatch_uid="triage.detect_language")
         report_submitted.connect(_words_changed, dispatch_uid="triage.search_new_report")

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from tipline import vault
 from tipline.accounts.models import StaffUser
-from tipline.intake.models import Report
+from tipline.reports.models import Report
 
 from .models import Epoch, EpochSeal
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from tipline.desks.models import Desk
-from tipline.intake.models import Report
+from tipline.reports.models import Report
 
 
 class DetectedLanguage(models.Model):

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tipline.accounts.models import StaffUser
-from tipline.casework.access import private_key_of
-from tipline.intake import conversation
-from tipline.intake.models import Report
+from tipline.reports import conversation
+from tipline.reports.access import private_key_of
+from tipline.reports.models import Report
 
 from . import actions, background, selectors
 from .actions import LinkKind

@@ -21,8 +21,8 @@ from django.db.models import Count, Q, QuerySet
 
 from tipline import vault
 from tipline.accounts.models import StaffUser
-from tipline.intake import conversation
-from tipline.intake.models import Note, Report
+from tipline.reports import conversation
+from tipline.reports.models import Note, Report
 
 from . import words as folding
 from .actions import report_text

@@ -17,7 +17,7 @@ import numpy as np
 
 from tipline import vault
 from tipline.accounts.models import StaffUser
-from tipline.intake import conversation
+from tipline.reports import conversation
 
 from . import cuts, index
 from .actions import file_fingerprints, report_text, reporter_files, shard_context

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from tipline import vault
 from tipline.accounts.decorators import staff_required
 from tipline.accounts.models import StaffUser
-from tipline.casework.access import access_report, private_key_of
-from tipline.intake import conversation
+from tipline.reports import conversation
+from tipline.reports.access import access_report, private_key_of
 from tipline.throttling.gate import allowed_methods
 
 from . import actions

@@ -1,1 +1,1 @@
-"""What every page shares: headers, the base template and styles, the landing page."""
+"""What every page shares: headers, the base template and styles, the error pages."""

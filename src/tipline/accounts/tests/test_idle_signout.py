@@ -12,7 +12,7 @@ from django.test import Client
 from tipline.accounts.actions import create_staff
 from tipline.accounts.unsent import UNSENT_COOKIE
 from tipline.casework.tests.helpers import report_in
-from tipline.intake.models import Message, Note
+from tipline.reports.models import Message, Note
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, sign_in
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from playwright.sync_api import Browser, Page
 
-from tipline.intake.models import Note
-from tipline.intake.tests.helpers import send_report
+from tipline.reports.models import Note
+from tipline.reports.tests.helpers import send_report
 from tipline.testing.accessibility import assert_accessible_as_shown
 from tipline.testing.fixtures import (
     STRONG_PASSWORD,

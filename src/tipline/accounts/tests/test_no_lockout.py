@@ -19,8 +19,8 @@ from aiosmtpd.controller import Controller
 from tipline.accounts.actions import NewStaff, create_staff
 from tipline.audit.models import AuditEvent
 from tipline.desks.actions import create_desk
-from tipline.intake.tests.test_crash_safety import database_url
 from tipline.notifications.tests.test_notifications import Inbox
+from tipline.reports.tests.test_crash_safety import database_url
 from tipline.testing.fixtures import STRONG_PASSWORD, totp_code
 from tipline.testing.server import ServerProcess, free_port
 from tipline.throttling.tests.test_serve_gate import Browser

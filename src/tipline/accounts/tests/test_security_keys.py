@@ -69,7 +69,7 @@ def test_the_security_key_script_is_our_own_and_only_staff_pages_may_run_it(
     sign_in(client, desk_with_recipient.analyst, desk_with_recipient.device)
     page = client.get("/staff/security-keys/")
     html = page.content.decode()
-    # Its collected name carries a hash of its content (web/static_files.py).
+    # Its collected name carries a hash of its content (server/static_files.py).
     assert re.search(r'<script src="/static/accounts/webauthn\.[0-9a-f]{12}\.js" defer>', html)
     assert "script-src 'self'" in page["Content-Security-Policy"]
     reporter = Client().get("/en/receipt/")

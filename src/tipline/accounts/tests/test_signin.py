@@ -157,7 +157,7 @@ def test_no_unwrapped_key_in_the_session_store_or_database_while_signed_in(
     client: Client, files_dir: object
 ) -> None:
     """Guarantee 1 with a live session: the store holds only the sealed half."""
-    from tipline.intake.tests.test_nothing_readable_at_rest import database_bytes
+    from tipline.reports.tests.test_nothing_readable_at_rest import database_bytes
 
     setup = DeskWithRecipient()
     sign_in(client, setup.analyst, setup.device)

@@ -13,11 +13,11 @@ from django.test import Client
 from tipline import vault
 from tipline.accounts.models import StaffUser
 from tipline.audit.models import AuditEvent
-from tipline.intake import conversation
-from tipline.intake.attachments import read_attachment
-from tipline.intake.models import Report
-from tipline.intake.tests.helpers import receipt_from, send_report
-from tipline.intake.tests.samples import jpeg_with_gps
+from tipline.reports import conversation
+from tipline.reports.attachments import read_attachment
+from tipline.reports.models import Report
+from tipline.reports.tests.helpers import receipt_from, send_report
+from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient
 
 

@@ -4,9 +4,9 @@ from typing import Any
 
 from django.test import Client
 
-from tipline.intake.models import Report
-from tipline.intake.tests.helpers import receipt_from, send_report
-from tipline.intake.tests.samples import jpeg_with_gps
+from tipline.reports.models import Report
+from tipline.reports.tests.helpers import receipt_from, send_report
+from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.testing.fixtures import DeskWithRecipient
 
 

@@ -11,10 +11,10 @@ from django.test import Client
 from PIL import Image
 from playwright.sync_api import Page
 
-from tipline.intake import conversation
-from tipline.intake.models import Note
-from tipline.intake.tests.helpers import receipt_from, send_report
-from tipline.intake.tests.samples import jpeg_with_gps
+from tipline.reports import conversation
+from tipline.reports.models import Note
+from tipline.reports.tests.helpers import receipt_from, send_report
+from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, screenshot, totp_code
 
 

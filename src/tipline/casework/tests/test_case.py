@@ -9,8 +9,8 @@ from PIL import Image
 
 from tipline.audit.models import AuditEvent
 from tipline.desks.actions import create_desk
-from tipline.intake import conversation
-from tipline.intake.models import Note, Report
+from tipline.reports import conversation
+from tipline.reports.models import Note, Report
 from tipline.testing.fixtures import DeskWithRecipient, sign_in
 
 from .helpers import report_in

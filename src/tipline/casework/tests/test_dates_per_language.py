@@ -10,8 +10,8 @@ from django.test import Client
 
 from tipline.accounts.actions import create_staff
 from tipline.accounts.models import StaffUser
-from tipline.intake import conversation
-from tipline.intake.models import Report
+from tipline.reports import conversation
+from tipline.reports.models import Report
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, sign_in
 
 from .helpers import report_in

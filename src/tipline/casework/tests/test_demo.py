@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tipline.intake.tests.samples import jpeg_with_gps, pdf_with_author
+from tipline.reports.tests.samples import jpeg_with_gps, pdf_with_author
 from tipline.testing.fixtures import screenshot, totp_code
 from tipline.testing.server import free_port, tipline_command
 

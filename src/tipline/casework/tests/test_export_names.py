@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 
 from tipline.casework.export import MAX_NAME_BYTES, MAX_NAME_CHARACTERS, member_names
-from tipline.intake.models import Report
-from tipline.intake.tests.helpers import send_report
-from tipline.intake.tests.samples import jpeg_with_gps
+from tipline.reports.models import Report
+from tipline.reports.tests.helpers import send_report
+from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.testing.fixtures import DeskWithRecipient, sign_in
 
 HOSTILE = [

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tipline.audit.models import AuditEvent
 from tipline.casework import selectors
 from tipline.casework.models import ReportTitle
-from tipline.intake.models import Report, ReportKeySeal
+from tipline.reports.models import Report, ReportKeySeal
 from tipline.testing.fixtures import DeskWithRecipient, sign_in
 
 from .helpers import report_in
@@ -52,7 +52,7 @@ def test_newest_first_with_filters(signed_in: tuple[Client, DeskWithRecipient]) 
 
 
 def test_language_filter(signed_in: tuple[Client, DeskWithRecipient]) -> None:
-    from tipline.intake.tests.helpers import send_report
+    from tipline.reports.tests.helpers import send_report
 
     client, setup = signed_in
     report_in(setup)
@@ -187,7 +187,7 @@ def test_rows_of_reports_not_sealed_to_the_viewer_show_no_line(
 def test_rows_and_the_language_filter_name_languages(
     signed_in: tuple[Client, DeskWithRecipient],
 ) -> None:
-    from tipline.intake.tests.helpers import send_report
+    from tipline.reports.tests.helpers import send_report
 
     client, setup = signed_in
     send_report(Client(), setup.desk.categories.get(slug="smuggling"), language="zh-hans")

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tipline.audit.models import AuditEvent
-from tipline.intake import conversation, isolation
-from tipline.intake.attachments import read_attachment
-from tipline.intake.models import Attachment, Message, Report
-from tipline.intake.tests.samples import AUTHOR, jpeg_with_gps, pdf_with_author
+from tipline.reports import conversation, isolation
+from tipline.reports.attachments import read_attachment
+from tipline.reports.models import Attachment, Message, Report
+from tipline.reports.tests.samples import AUTHOR, jpeg_with_gps, pdf_with_author
 from tipline.testing.fixtures import DeskWithRecipient, sign_in
 
 from .helpers import report_in
@@ -152,7 +152,7 @@ def test_an_office_file_from_the_desk_is_cleaned_by_mat2(
 ) -> None:
     if not isolation.mat2_status().available:
         pytest.skip("mat2 is not installed here (make test installs it)")
-    from tipline.intake.tests.samples_media import COMPANY, docx_with_author
+    from tipline.reports.tests.samples_media import COMPANY, docx_with_author
 
     report, code = report_in(setup)
     reply_with(analyst, report, "Fill this in.", [("form.docx", docx_with_author())])

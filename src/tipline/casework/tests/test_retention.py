@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from tipline.audit.models import AuditEvent
 from tipline.casework.retention import expire_reports
-from tipline.intake import storage
-from tipline.intake.models import Message, Report
+from tipline.reports import storage
+from tipline.reports.models import Message, Report
 from tipline.testing.fixtures import DeskWithRecipient
 
 from .helpers import report_in
@@ -46,7 +46,7 @@ def test_closed_reports_past_retention_go_with_their_files(
     assert not Message.objects.filter(report_id=old.pk).exists()
     event = AuditEvent.objects.get(action="report.expired")
     assert event.report_id == old.id and event.detail == {}
-    from tipline.intake import conversation
+    from tipline.reports import conversation
 
     assert conversation.open_as_reporter(code) is None
     assert expire_reports() == 0

@@ -16,9 +16,9 @@ from playwright.sync_api import Page
 from tipline import vault
 from tipline.accounts.actions import create_staff
 from tipline.casework import actions as casework
-from tipline.intake import conversation
-from tipline.intake.tests.helpers import receipt_from, send_report
-from tipline.intake.tests.samples import jpeg_with_gps
+from tipline.reports import conversation
+from tipline.reports.tests.helpers import receipt_from, send_report
+from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.testing.accessibility import assert_accessible
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, screenshot, totp_code
 

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from tipline.accounts.actions import create_staff
-from tipline.intake import conversation
-from tipline.intake.models import Report
+from tipline.reports import conversation
+from tipline.reports.models import Report
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, sign_in
 
 from .helpers import report_in

@@ -14,9 +14,9 @@ from django.test import Client
 from django.utils import timezone
 
 from tipline import jobs
-from tipline.intake.models import Report
-from tipline.intake.tests.helpers import receipt_from, send_report
 from tipline.notifications import messages
+from tipline.reports.models import Report
+from tipline.reports.tests.helpers import receipt_from, send_report
 from tipline.testing.fixtures import DeskWithRecipient
 from tipline.testing.server import free_port
 

@@ -13,10 +13,10 @@ from playwright.sync_api import Page
 
 from tipline.accounts.actions import create_staff
 from tipline.desks.actions import add_member
-from tipline.intake.models import Report
-from tipline.intake.tests.helpers import send_report
 from tipline.outcomes import actions, rewards
 from tipline.outcomes.actions import OutcomeFacts
+from tipline.reports.models import Report
+from tipline.reports.tests.helpers import send_report
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, screenshot, totp_code
 
 WIDTHS = (360, 1280)

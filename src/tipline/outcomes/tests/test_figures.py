@@ -10,9 +10,9 @@ import pytest
 
 from tipline.casework.tests.helpers import report_in
 from tipline.desks.models import Desk
-from tipline.intake.models import Report
 from tipline.outcomes import actions, rewards
 from tipline.outcomes.actions import OutcomeFacts
+from tipline.reports.models import Report
 from tipline.testing.fixtures import DeskWithRecipient
 
 from .helpers import staff_on

@@ -16,7 +16,6 @@ from django.utils import translation
 from tipline.casework.actions import set_status
 from tipline.casework.tests.helpers import report_in
 from tipline.desks.models import Desk
-from tipline.intake.models import Report
 from tipline.outcomes import actions, rewards
 from tipline.outcomes.actions import OutcomeFacts
 from tipline.outcomes.models import PublishedMonth
@@ -26,6 +25,7 @@ from tipline.outcomes.publication import (
     published_counts,
     published_months,
 )
+from tipline.reports.models import Report
 from tipline.testing.fixtures import DeskWithRecipient
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from tipline.casework.tests.helpers import report_in
-from tipline.intake.models import Category
 from tipline.outcomes.views import _safe_cell
+from tipline.reports.models import Category
 from tipline.testing.fixtures import DeskWithRecipient
 
 from .helpers import staff_on

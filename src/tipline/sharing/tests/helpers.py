@@ -2,7 +2,7 @@
 
 from tipline import vault
 from tipline.accounts.actions import create_staff
-from tipline.intake import conversation
+from tipline.reports import conversation
 from tipline.sharing import actions
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient
 

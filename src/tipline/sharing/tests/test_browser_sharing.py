@@ -11,8 +11,8 @@ from django.test import Client
 from playwright.sync_api import Browser, Page
 
 from tipline.accounts.actions import create_staff
-from tipline.intake.tests.helpers import send_report
-from tipline.intake.tests.samples import jpeg_with_gps
+from tipline.reports.tests.helpers import send_report
+from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, screenshot, totp_code
 
 

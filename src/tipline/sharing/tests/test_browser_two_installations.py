@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tipline.intake.tests.samples import jpeg_with_gps
+from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.sharing.tests.test_browser_sharing import sign_in
 from tipline.sharing.tests.two_installations import Installation, databases
 from tipline.testing.fixtures import screenshot

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tipline.intake.models import Report
+from tipline.reports.models import Report
 from tipline.sharing.models import ReceivedPackage
 from tipline.sharing.tests.helpers import TwoDesks
 from tipline.sharing.tests.partner_kit import FakePartner, post

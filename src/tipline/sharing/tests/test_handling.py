@@ -296,7 +296,7 @@ def test_the_reporter_is_never_in_a_bundle(desks: TwoDesks) -> None:
     from PIL import Image
 
     from tipline import vault
-    from tipline.intake.models import Attachment
+    from tipline.reports.models import Attachment
     from tipline.sharing.identity import ensure_identity, unlocked_identity
 
     report, receipt = report_in(desks.sender, description="Crates", photo=True)

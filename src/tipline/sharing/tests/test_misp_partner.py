@@ -16,7 +16,7 @@ from django.utils import timezone
 from misp_stix_converter import stix_2_to_misp
 
 from tipline.casework.tests.helpers import report_in
-from tipline.intake.models import Attachment
+from tipline.reports.models import Attachment
 from tipline.sharing import actions, outbox, stix
 from tipline.sharing.models import OutboxPackage, Partner, Share, ShareState
 from tipline.sharing.tests.helpers import TwoDesks

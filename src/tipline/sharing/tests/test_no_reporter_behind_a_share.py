@@ -13,9 +13,9 @@ from django.test import Client
 from django.utils import timezone
 
 from tipline.casework.tests.helpers import report_in
-from tipline.intake.models import Message, Report
 from tipline.notifications import messages
 from tipline.outcomes import statistics
+from tipline.reports.models import Message, Report
 from tipline.sharing.tests.helpers import TwoDesks
 from tipline.sharing.tests.partner_kit import FakePartner, post
 from tipline.testing.fixtures import sign_in

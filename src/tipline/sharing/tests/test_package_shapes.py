@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from tipline.intake import conversation
-from tipline.intake.models import Message, Report
+from tipline.reports import conversation
+from tipline.reports.models import Message, Report
 from tipline.sharing import packages, selectors, stix
 from tipline.sharing.tests.helpers import TwoDesks
 from tipline.sharing.tests.partner_kit import FakePartner, post

@@ -10,7 +10,7 @@ from django.test import Client
 from tipline import vault
 from tipline.accounts.actions import create_staff
 from tipline.casework.tests.helpers import report_in
-from tipline.intake.models import Attachment, Message, Report
+from tipline.reports.models import Attachment, Message, Report
 from tipline.sharing import outbox
 from tipline.sharing.models import Partner, ReceivedShare, Share, ShareState
 from tipline.sharing.tests.helpers import TwoDesks

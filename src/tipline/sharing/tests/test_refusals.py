@@ -6,7 +6,7 @@ import json
 import pytest
 
 from tipline import vault
-from tipline.intake.models import Attachment, Report
+from tipline.reports.models import Attachment, Report
 from tipline.sharing import answers
 from tipline.sharing.identity import ensure_identity
 from tipline.sharing.models import PartnerState, ReceivedPackage, ReceivedShare

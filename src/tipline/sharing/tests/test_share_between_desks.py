@@ -8,11 +8,11 @@ from django.test import Client
 from tipline.audit.models import AuditEvent
 from tipline.casework.tests.helpers import report_in
 from tipline.desks.models import Desk
-from tipline.intake import conversation
-from tipline.intake.attachments import read_attachment
-from tipline.intake.models import Attachment, Message, Question, Report
-from tipline.intake.tests.samples import jpeg_with_gps
 from tipline.outcomes.models import Outcome
+from tipline.reports import conversation
+from tipline.reports.attachments import read_attachment
+from tipline.reports.models import Attachment, Channel, Message, Question, Report
+from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.sharing import actions, outbox, selectors
 from tipline.sharing.models import (
     BackMessage,
@@ -23,7 +23,7 @@ from tipline.sharing.models import (
     ShareState,
 )
 from tipline.sharing.tests.helpers import TwoDesks
-from tipline.triage.models import SearchWaiting
+from tipline.triage.models import DetectedLanguage, SearchWaiting
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +191,20 @@ def test_a_training_report_is_never_shared_with_a_real_desk(desks: TwoDesks) -> 
     with pytest.raises(ValidationError):
         share_a_report(desks)
     assert not Share.objects.exists()
+
+
+def test_a_filed_share_enters_as_a_reporters_report_does(desks: TwoDesks) -> None:
+    """One way in (`reports.creation.store_report`): a share is numbered, sealed, audited
+    and announced like a report from the web form, so triage detects its language too."""
+    share_a_report(desks, description="جیٹی پر کریٹ رات تین بجے اتارے جاتے ہیں، کشتی سفید ہے")
+    assert outbox.deliver_due() == 1
+    filed = Report.objects.get(desk=desks.receiver.desk)
+    assert filed.number == 1 and filed.channel == Channel.SHARED and not filed.has_reporter
+    assert DetectedLanguage.objects.get(report=filed).language == "ur"
+    assert SearchWaiting.objects.filter(report=filed).exists()
+    event = AuditEvent.objects.get(action="share.received", desk=desks.receiver.desk)
+    assert event.detail["recipients"] == 1
+    # The reporter's own report on the sending desk came in through the same function.
+    original = Report.objects.get(desk=desks.sender.desk)
+    assert original.channel == Channel.WEB and original.has_reporter
+    assert DetectedLanguage.objects.filter(report=original).exists()

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tipline import jobs
 from tipline.casework.tests.helpers import report_in
-from tipline.intake.models import Report
 from tipline.notifications.tests.test_notifications import Inbox
+from tipline.reports.models import Report
 from tipline.sharing import outbox
 from tipline.sharing.tests.helpers import TwoDesks
 from tipline.sharing.tests.partner_kit import FakePartner, post

@@ -12,7 +12,7 @@ from django.test import Client
 from tipline.accounts.actions import create_staff
 from tipline.casework.tests.helpers import report_in
 from tipline.desks.models import Desk
-from tipline.intake.models import Report
+from tipline.reports.models import Report
 from tipline.sharing import actions, cards, outbox
 from tipline.sharing.models import DeskSharing, ReceivedShare, Share
 from tipline.sharing.tests.helpers import TwoDesks

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tipline.intake.tests.samples import jpeg_with_gps
+from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.sharing.tests.two_installations import (
     Installation,
     databases,
@@ -51,7 +51,7 @@ def installations(tmp_path: Path) -> Iterator[tuple[Installation, Installation]]
 
 
 def count(installation: Installation, expression: str) -> int:
-    code = "from tipline.sharing.models import *\nfrom tipline.intake.models import *\n"
+    code = "from tipline.sharing.models import *\nfrom tipline.reports.models import *\n"
     return int(installation.python(code + f"print({expression})").strip().splitlines()[-1])
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from tipline.audit.models import AuditEvent
 from tipline.casework.tests.helpers import report_in
-from tipline.intake.models import ReportKeySeal
+from tipline.reports.models import ReportKeySeal
 from tipline.sharing import actions, outbox, stix
 from tipline.sharing.models import Partner, ReceivedShare, ShareState
 from tipline.sharing.tests.helpers import TwoDesks

@@ -123,8 +123,8 @@ class Installation:
 STAFF = """
 from tipline import vault
 from tipline.accounts.models import StaffUser
-from tipline.intake import conversation
-from tipline.intake.models import Attachment, Report
+from tipline.reports import conversation
+from tipline.reports.models import Attachment, Report
 from tipline.sharing import actions, selectors
 from tipline.sharing.models import Partner, Share, ReceivedShare
 user = StaffUser.objects.get(username="analyst-{desk}")

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import resolve
 
-from tipline.intake.models import Report
+from tipline.reports.models import Report
 from tipline.testing.fixtures import DeskWithRecipient
 from tipline.throttling import gate as admission
 from tipline.throttling.gate import LocalGate
@@ -42,7 +42,7 @@ def full_gate() -> object:
 def test_a_full_gate_answers_503_with_retry_after_and_stores_nothing(
     full_gate: LocalGate, desk_with_recipient: DeskWithRecipient, files_dir: object
 ) -> None:
-    from tipline.intake.tests.helpers import send_report
+    from tipline.reports.tests.helpers import send_report
 
     category = desk_with_recipient.desk.categories.get(slug="smuggling")
     response = send_report(Client(), category)
@@ -86,8 +86,8 @@ def test_a_database_that_cannot_answer_gets_busy_not_a_server_error(
     """ "Too many clients", no free pooled connection, "database is locked": 503, not 500."""
     from django.db import OperationalError
 
-    from tipline.intake import submission
-    from tipline.intake.tests.helpers import send_report
+    from tipline.reports import submission
+    from tipline.reports.tests.helpers import send_report
 
     def overloaded(*args: object, **kwargs: object) -> None:
         raise OperationalError("sorry, too many clients already")

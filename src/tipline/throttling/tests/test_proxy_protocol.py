@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tipline.intake.tests.test_crash_safety import database_url
+from tipline.reports.tests.test_crash_safety import database_url
 from tipline.testing.fixtures import DeskWithRecipient
 from tipline.testing.reporter_client import Reporter
 from tipline.testing.server import ServerProcess, free_port

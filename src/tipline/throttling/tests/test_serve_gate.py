@@ -18,7 +18,7 @@ from django.db import connection
 
 from tipline.accounts.actions import create_staff
 from tipline.desks.actions import add_member
-from tipline.intake.tests.test_crash_safety import database_url
+from tipline.reports.tests.test_crash_safety import database_url
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, totp_code
 from tipline.testing.reporter_client import Reporter
 from tipline.testing.server import ServerProcess, free_port

@@ -17,7 +17,7 @@ from django.test import Client
 
 from tipline import vault
 from tipline.casework.tests.helpers import report_in
-from tipline.intake.models import Report
+from tipline.reports.models import Report
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, sign_in
 from tipline.triage import actions, background, embedding, index, selectors
 from tipline.triage.background import ANALYSER

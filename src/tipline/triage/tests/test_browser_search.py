@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import translation
 from playwright.sync_api import Page
 
-from tipline.intake.tests.helpers import receipt_from, send_report
+from tipline.reports.tests.helpers import receipt_from, send_report
 from tipline.testing.accessibility import assert_accessible
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, totp_code
 from tipline.triage.background import ANALYSER

@@ -14,7 +14,7 @@ from django.utils import translation
 from playwright.sync_api import Page
 
 from tipline.audit.models import AuditEvent
-from tipline.intake.tests.helpers import receipt_from, send_report
+from tipline.reports.tests.helpers import receipt_from, send_report
 from tipline.testing.accessibility import assert_accessible
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, screenshot, totp_code
 from tipline.triage import language as detected

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from tipline.casework.tests.helpers import report_in
-from tipline.intake.models import Report, ReportKeySeal
-from tipline.intake.tests.test_nothing_readable_at_rest import (
+from tipline.reports.models import Report, ReportKeySeal
+from tipline.reports.tests.test_nothing_readable_at_rest import (
     data_folder_bytes,
     database_bytes,
     forms_of,

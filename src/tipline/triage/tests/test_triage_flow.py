@@ -16,11 +16,11 @@ from tipline.accounts.actions import create_staff
 from tipline.accounts.models import StaffUser
 from tipline.audit.models import AuditEvent
 from tipline.casework.tests.helpers import report_in
-from tipline.intake import conversation
-from tipline.intake.attachments import read_attachment
-from tipline.intake.models import Report
-from tipline.intake.tests.samples import jpeg_with_gps
-from tipline.intake.tests.test_nothing_readable_at_rest import (
+from tipline.reports import conversation
+from tipline.reports.attachments import read_attachment
+from tipline.reports.models import Report
+from tipline.reports.tests.samples import jpeg_with_gps
+from tipline.reports.tests.test_nothing_readable_at_rest import (
     data_folder_bytes,
     database_bytes,
     forms_of,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from fontTools.ttLib import TTFont
 
-from tipline.intake.default_categories import DEFAULT_CATEGORIES
+from tipline.reports.default_categories import DEFAULT_CATEGORIES
 
 REPOSITORY = Path(__file__).resolve().parents[4]
 FONTS = REPOSITORY / "src" / "tipline" / "web" / "static" / "web" / "fonts"

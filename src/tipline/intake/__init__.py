@@ -1,1 +1,0 @@
-"""The reporter side: categories and questions, reports, receipts, the conversation."""

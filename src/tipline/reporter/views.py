@@ -1,0 +1,392 @@
+"""The reporter's pages. Work without JavaScript, set no cookie before the reporter acts
+(the desk and category pages set none; the form's CSRF cookie comes with the form), and
+keep nothing about who asked."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+
+from tipline import vault
+from tipline.audit.actions import record
+from tipline.desks.models import Desk
+from tipline.outcomes.rewards import claim_code_for_reporter
+from tipline.outcomes.selectors import publishes_results
+from tipline.reports import conversation, isolation, receipts, submission, timings
+from tipline.reports.attachments import AttachmentRefused
+from tipline.reports.categories import active_categories
+from tipline.reports.models import Category
+from tipline.reports.reporter_time import reporter_day
+from tipline.reports.throttle import WRONG_RECEIPTS
+from tipline.reports.uploads import EncryptingUploadHandler, PendingUpload
+from tipline.throttling.gate import SMALL_FORM_LIMIT, allowed_methods, body_limit, busy, expensive
+from tipline.web.middleware import csrf_protect
+
+from . import form_pages, form_setup
+from .forms import MessageForm, ReceiptForm, ReportForm
+
+# Room for the form's text fields on top of the attachments, when checking a request's size.
+FORM_ALLOWANCE_BYTES = 1024 * 1024
+
+
+@allowed_methods("GET")
+def desk_page(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    desk = get_object_or_404(Desk, slug=desk_slug)
+    return render(
+        request,
+        "reporter/desk.html",
+        {
+            "desk": desk,
+            "categories": [(c, c.name(get_language())) for c in active_categories(desk)],
+            "ready": submission.desk_is_ready(desk),
+            "results": publishes_results(desk),
+        },
+    )
+
+
+@allowed_methods("GET", "POST")
+@expensive
+@body_limit(None)  # checked against the desk's limits below, before the body is read
+@csrf_exempt  # checked in _receive_report, after the upload handlers are in place
+@sensitive_post_parameters()
+def report_form(request: HttpRequest, desk_slug: str, category_slug: str) -> HttpResponse:
+    setup = form_setup.form_setup(desk_slug, category_slug)
+    if setup is None:
+        raise Http404("no such form")
+    desk, category = setup.desk, setup.category
+    if request.method != "POST":
+        if not setup.ready:
+            return render(request, "reporter/not_ready.html", {"desk": desk}, status=503)
+        return _empty_form_page(request, setup)
+    # A POST is read even when the desk has no recipient now: it may be a form sent again,
+    # whose report arrived before, and its reporter must still get the receipt
+    # (`submit_report` refuses anything new with DeskNotReady).
+
+    if _declared_size(request) > desk.max_attachments * desk.max_attachment_bytes + (
+        FORM_ALLOWANCE_BYTES
+    ):
+        return _form_error(request, desk, category, "too_large", status=413)
+    pending = submission.begin(desk)
+    request.upload_handlers = [EncryptingUploadHandler(pending)]
+    timings.start()
+    response = None
+    try:
+        response = _receive_report(request, setup=setup, pending=pending)
+        return response
+    finally:
+        pending.finished()  # the staging folder goes whatever happened
+        timings.finish(str(response.status_code) if response is not None else "error")
+
+
+@csrf_protect
+@sensitive_variables("code")
+def _receive_report(
+    request: HttpRequest, *, setup: form_setup.FormSetup, pending: PendingUpload
+) -> HttpResponse:
+    desk, category = setup.desk, setup.category
+    form = ReportForm(category, get_language(), request.POST, questions=setup.questions)
+    if pending.problem:
+        pending.discard()
+        return _form_page(
+            request, desk, category, _keep_receipt(form), file_problem=pending.problem
+        )
+    if not form.is_valid():
+        pending.discard()
+        return _form_page(request, desk, category, _keep_receipt(form), status=400)
+    try:
+        code = receipts.code_from_form(form.cleaned_data["receipt"])
+    except receipts.FormReceiptInvalid:
+        pending.discard()
+        return render(request, "reporter/form_expired.html", {"desk": desk}, status=400)
+    try:
+        result = submission.submit_report(
+            pending,
+            desk=desk,
+            category=category,
+            language=get_language(),
+            answers=form.answers(),
+            description=form.cleaned_data["description"],
+            receipt_code=code,
+            keep_file_names=form.cleaned_data["keep_file_names"],
+        )
+    except submission.DeskNotReady:
+        return render(request, "reporter/not_ready.html", {"desk": desk}, status=503)
+    except submission.SubmissionConflict:
+        return busy(request)  # nothing stored: "send the same page again"
+    except AttachmentRefused as refused:
+        return _form_page(
+            request,
+            desk,
+            category,
+            _keep_receipt(form),
+            file_problem=refused.reason,
+            file_name=refused.name,
+            status=_refused_status(refused),
+        )
+    return _receipt_page(request, desk, result)
+
+
+def _receipt_page(request: HttpRequest, desk: Desk, result: submission.Submitted) -> HttpResponse:
+    """The receipt, shown once, from the page kept for its desk and language (form_pages)."""
+    again = not result.first_time
+
+    def render_with_marker() -> str:
+        context = {"desk": desk, "receipt_code": form_pages.RECEIPT_MARKER, "again": again}
+        return render(request, "reporter/receipt.html", context).content.decode()
+
+    html = form_pages.receipt_page(
+        (desk.pk, get_language(), again), render_with_marker, receipt=result.receipt_code
+    )
+    return HttpResponse(html)
+
+
+@allowed_methods("GET", "POST")
+@expensive
+@body_limit(SMALL_FORM_LIMIT)
+@sensitive_post_parameters("receipt")
+def come_back(request: HttpRequest) -> HttpResponse:
+    """Type the receipt code, read the replies, write again."""
+    if request.method != "POST":
+        return render(request, "reporter/come_back.html", {"form": ReceiptForm()})
+    wait = WRONG_RECEIPTS.retry_after(request.client_bucket)  # type: ignore[attr-defined]
+    if wait:
+        return _throttled(request, wait)
+    form = ReceiptForm(request.POST)
+    if not form.is_valid():
+        return render(request, "reporter/come_back.html", {"form": form}, status=400)
+    try:
+        opened = conversation.open_as_reporter(form.cleaned_data["receipt"])
+    except vault.MalformedSecret:
+        form.add_error("receipt", _malformed_receipt_message())
+        return render(request, "reporter/come_back.html", {"form": form}, status=400)
+    if opened is None:
+        WRONG_RECEIPTS.record_failure(request.client_bucket)  # type: ignore[attr-defined]
+        return render(
+            request, "reporter/come_back.html", {"form": form, "not_found": True}, status=404
+        )
+    return _report_page(request, opened, form.cleaned_data["receipt"])
+
+
+@allowed_methods("GET", "POST")  # GET: back to the receipt form (a reload, a bookmark)
+@expensive
+@body_limit(None)  # checked against the largest desk limits below, before the body is read
+@csrf_exempt  # checked in _receive_message, after the upload handler is in place
+@sensitive_post_parameters()
+def add_message(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("reporter:come_back"))
+    wait = WRONG_RECEIPTS.retry_after(request.client_bucket)  # type: ignore[attr-defined]
+    if wait:
+        return _throttled(request, wait)
+    # The report (and its desk's limits) is known only once the body is read: receive under
+    # the largest limits of any desk, then hold the files to their desk's own limits.
+    limits = Desk.objects.aggregate(
+        files=Max("max_attachments"), megabytes=Max("max_attachment_megabytes")
+    )
+    pending = PendingUpload(
+        max_files=limits["files"] or 0, max_file_bytes=(limits["megabytes"] or 0) * 1024 * 1024
+    )
+    if _declared_size(request) > pending.max_files * pending.max_file_bytes + FORM_ALLOWANCE_BYTES:
+        return render(request, "reporter/come_back.html", {"form": ReceiptForm()}, status=413)
+    request.upload_handlers = [EncryptingUploadHandler(pending)]
+    try:
+        return _receive_message(request, pending)
+    finally:
+        pending.finished()
+
+
+@csrf_protect
+def _receive_message(request: HttpRequest, pending: PendingUpload) -> HttpResponse:
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        pending.discard()
+        return render(request, "reporter/come_back.html", {"form": ReceiptForm()}, status=400)
+    code = form.cleaned_data["receipt"]
+    try:
+        opened = conversation.open_as_reporter(code)
+    except vault.MalformedSecret:
+        opened = None
+    if opened is None:
+        pending.discard()
+        WRONG_RECEIPTS.record_failure(request.client_bucket)  # type: ignore[attr-defined]
+        return render(
+            request,
+            "reporter/come_back.html",
+            {"form": ReceiptForm(), "not_found": True},
+            status=404,
+        )
+    text = form.cleaned_data["text"]
+    if pending.problem or not (text or pending.files):
+        pending.discard()
+        problem = pending.problem or "empty"
+        return _report_page(request, opened, code, message_problem=problem, status=400)
+    try:
+        conversation.add_reporter_message(
+            opened,
+            text=text,
+            pending=pending,
+            keep_file_names=form.cleaned_data["keep_file_names"],
+        )
+    except AttachmentRefused as refused:
+        return _report_page(
+            request,
+            opened,
+            code,
+            message_problem=refused.reason,
+            file_name=refused.name,
+            status=_refused_status(refused),
+        )
+    return _report_page(request, opened, code, sent=True)
+
+
+def _refused_status(refused: AttachmentRefused) -> int:
+    """503 when the server cannot clean files at all (its fault), 400 for the file's own."""
+    return 503 if refused.reason == "cleaner_unavailable" else 400
+
+
+def _report_page(
+    request: HttpRequest,
+    opened: conversation.OpenedReport,
+    code: str,
+    *,
+    status: int = 200,
+    **extra: object,
+) -> HttpResponse:
+    report = opened.report
+    with transaction.atomic():
+        record(
+            "report.opened_by_reporter",
+            actor=None,
+            desk=report.desk,
+            report_id=report.id,
+            at=reporter_day(),
+        )
+    content = conversation.read_content(opened)
+    # The one place the reporter side shows what came of a report: an approved reward
+    # and its claim code (outcomes.rewards; the code is sealed to this receipt).
+
+    return render(
+        request,
+        "reporter/report.html",
+        {
+            "report": report,
+            "category_name": report.category.name(get_language()),
+            "description": content["description"],
+            "answers": conversation.answer_rows(opened, get_language()),
+            "messages": conversation.read_conversation(opened),
+            "message_form": MessageForm(initial={"receipt": code}),
+            "max_files": report.desk.max_attachments,
+            "rewards": claim_code_for_reporter(opened, code),
+            **extra,
+        },
+        status=status,
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    desk: Desk,
+    category: Category,
+    form: ReportForm,
+    *,
+    status: int | None = None,
+    file_problem: str | None = None,
+    file_name: str = "",
+    csrf_token: str | None = None,
+) -> HttpResponse:
+    # A csrf_token given here takes the place of the request's own (form_pages' marker).
+    extra = {"csrf_token": csrf_token} if csrf_token else {}
+    return render(
+        request,
+        "reporter/report_form.html",
+        {
+            "desk": desk,
+            "category": category,
+            "category_name": category.name(get_language()),
+            "category_description": category.description(get_language()),
+            "form": form,
+            "file_problem": file_problem,
+            "file_name": file_name,
+            **extra,
+            "office_cleaned": isolation.mat2_usable(),
+        },
+        status=status or (400 if file_problem else 200),
+    )
+
+
+def _empty_form_page(request: HttpRequest, setup: form_setup.FormSetup) -> HttpResponse:
+    """The form as a new reporter sees it, from the rendered page kept for its desk,
+    category and language (see form_pages)."""
+    language = get_language()
+    desk, category = setup.desk, setup.category
+
+    def render_with_markers() -> str:
+        form = ReportForm(
+            category,
+            language,
+            initial={"receipt": form_pages.RECEIPT_MARKER},
+            questions=setup.questions,
+        )
+        page = _form_page(request, desk, category, form, csrf_token=form_pages.CSRF_MARKER)
+        return page.content.decode()
+
+    html = form_pages.form_page(
+        (desk.pk, category.pk, language, setup.read_at),
+        render_with_markers,
+        receipt=receipts.issue_for_form(),
+        csrf_token=get_token(request),
+    )
+    return HttpResponse(html)
+
+
+def _form_error(
+    request: HttpRequest, desk: Desk, category: Category, problem: str, *, status: int
+) -> HttpResponse:
+    form = ReportForm(category, get_language(), initial={"receipt": receipts.issue_for_form()})
+    response = _form_page(request, desk, category, form, file_problem=problem)
+    response.status_code = status
+    return response
+
+
+def _keep_receipt(form: ReportForm) -> ReportForm:
+    """Show the form again with the same hidden receipt, so a retry stays one report."""
+    signed = form.data.get("receipt", "")
+    try:
+        receipts.code_from_form(signed)
+    except receipts.FormReceiptInvalid:
+        signed = receipts.issue_for_form()
+    data = form.data.copy()
+    data["receipt"] = signed
+    form.data = data
+    return form
+
+
+def _declared_size(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+def _throttled(request: HttpRequest, wait: int) -> HttpResponse:
+    response = render(
+        request, "reporter/throttled.html", {"minutes": max(1, wait // 60)}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _malformed_receipt_message() -> str:
+    return gettext("A receipt code has 20 digits. Spaces and dashes do not matter.")
+
+
+@allowed_methods("GET")
+def landing(request: HttpRequest) -> HttpResponse:
+    """The site's first page: the desks a reporter can choose from."""
+    desks = Desk.objects.order_by("name")
+    return render(request, "reporter/landing.html", {"desks": desks})
