@@ -65,8 +65,8 @@ def main() -> None:
     from tipline.casework.models import Reading
     from tipline.desks.actions import create_desk
     from tipline.reports.categories import install_default_categories
-    from tipline.reports.models import Report, ReportKeySeal, Status
     from tipline.reports.creation import content_context
+    from tipline.reports.models import Report, ReportKeySeal, Status
     from tipline.vault import params
 
     params.STAFF_PASSWORD_COST = params.Argon2Cost(1, 8192)  # setup only; not measured

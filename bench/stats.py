@@ -59,12 +59,12 @@ def main() -> None:
 
     from tipline.accounts.actions import create_staff
     from tipline.desks.actions import create_desk
-    from tipline.reports.categories import install_default_categories
-    from tipline.reports.models import Report, Status
     from tipline.outcomes import actions, dashboard, public, rewards
     from tipline.outcomes.forms import PeriodForm
     from tipline.outcomes.models import Outcome, Reward, RewardState
     from tipline.outcomes.statistics import Period
+    from tipline.reports.categories import install_default_categories
+    from tipline.reports.models import Report, Status
     from tipline.vault import params
 
     params.STAFF_PASSWORD_COST = params.Argon2Cost(1, 8192)  # setup only; not measured

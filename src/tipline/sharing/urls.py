@@ -16,5 +16,8 @@ urlpatterns = [
     ),
     path("desk/<slug:desk_slug>/report/<int:number>/share/", views.share, name="share"),
     path("desk/<slug:desk_slug>/report/<int:number>/back/", views.write_back, name="write_back"),
-    path("share/<uuid:share_id>/<slug:decision>/", views.decide, name="decide"),
+    path("share/<uuid:share_id>/approve/", views.approve_share, name="approve"),
+    path("share/<uuid:share_id>/decline/", views.decline_share, name="decline"),
+    path("share/<uuid:share_id>/cancel/", views.cancel_share, name="cancel"),
+    path("share/<uuid:share_id>/withdraw/", views.withdraw_share, name="withdraw"),
 ]

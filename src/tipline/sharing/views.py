@@ -1,6 +1,7 @@
 """Staff pages of sharing: partners (administrators), sharing a report, approving, writing
 back. Thin: a checked lookup, one action, render."""
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -100,29 +101,46 @@ def write_back(request: HttpRequest, desk_slug: str, number: int) -> HttpRespons
     return redirect("casework:case", desk_slug, number)
 
 
-@staff_required
-@allowed_methods("POST")
-def decide(request: HttpRequest, share_id: UUID, decision: str) -> HttpResponse:
+def _decide_share(
+    request: HttpRequest, share_id: UUID, decision: Callable[..., object]
+) -> HttpResponse:
+    """One share's decision, taken only by someone who can read what it sends."""
     user: StaffUser = request.user  # type: ignore[assignment]
     found = Share.objects.select_related("report__desk").filter(pk=share_id).first()
-    if found is None or decision not in {"approve", "decline", "cancel", "withdraw"}:
+    if found is None:
         raise Http404("no such share")
-    # The approver must be able to read what leaves: a recipient of the report.
     report = access_report(user, found.report.desk.slug, found.report.number)
     if _open(request, report, user) is None:
         raise PermissionDenied
     try:
-        if decision == "approve":
-            actions.approve_share(found, user=user)
-        elif decision == "cancel":
-            actions.cancel_share(found, user=user)
-        elif decision == "withdraw":
-            actions.withdraw_share(found, user=user)
-        else:
-            actions.decline_share(found, user=user)
+        decision(found, user=user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("casework:case", report.desk.slug, report.number)
+
+
+@staff_required
+@allowed_methods("POST")
+def approve_share(request: HttpRequest, share_id: UUID) -> HttpResponse:
+    return _decide_share(request, share_id, actions.approve_share)
+
+
+@staff_required
+@allowed_methods("POST")
+def decline_share(request: HttpRequest, share_id: UUID) -> HttpResponse:
+    return _decide_share(request, share_id, actions.decline_share)
+
+
+@staff_required
+@allowed_methods("POST")
+def cancel_share(request: HttpRequest, share_id: UUID) -> HttpResponse:
+    return _decide_share(request, share_id, actions.cancel_share)
+
+
+@staff_required
+@allowed_methods("POST")
+def withdraw_share(request: HttpRequest, share_id: UUID) -> HttpResponse:
+    return _decide_share(request, share_id, actions.withdraw_share)
 
 
 def case_context(request: HttpRequest, report: Any) -> dict[str, Any]:
