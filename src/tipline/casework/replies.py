@@ -4,9 +4,11 @@ is read."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
+from tipline import vault
 from tipline.accounts.decorators import staff_required
 from tipline.accounts.models import StaffUser
 from tipline.reports.access import access_report
@@ -18,10 +20,16 @@ from tipline.web.middleware import csrf_protect
 
 from . import actions
 from .forms import ReplyForm
-from .views import _case_page, _open
+from .views import _case_page, _open, back_to_case
 
 # Room for the reply's text on top of the files, when checking a request's declared size.
 FORM_ALLOWANCE_BYTES = 1024 * 1024
+# A reply identical to the one this session sent to the same report less than this long ago
+# is sent only once the analyst confirms it: unsure whether a reply went, people send twice.
+SAME_REPLY_SECONDS = 60
+# The session's last reply: its report, a keyed digest of what it said (`vault.reply_digest`,
+# under the report's key: nothing readable or testable in the session row) and when.
+LAST_REPLY = "casework.last_reply"
 
 
 @allowed_methods("POST")
@@ -65,6 +73,11 @@ def _receive_reply(
     if not form.is_valid():
         pending.discard()
         return _case_page(request, opened, user, status=400, reply_form=form)
+    digest = vault.reply_digest(opened.report_key, _what_is_sent(form, pending))
+    if not form.cleaned_data["again"] and _sent_a_moment_ago(request, opened, digest):
+        had_files = bool(pending.files)
+        pending.discard()  # nothing is kept until the analyst confirms
+        return _case_page(request, opened, user, again=True, again_files=had_files, reply_form=form)
     try:
         actions.reply(
             opened,
@@ -79,7 +92,30 @@ def _receive_reply(
     except ValidationError as error:
         form.add_error(None, error)
         return _case_page(request, opened, user, status=400, reply_form=form)
-    return redirect("casework:case", report.desk.slug, report.number)
+    request.session[LAST_REPLY] = {
+        "report": str(report.id),
+        "digest": digest,
+        "at": timezone.now().timestamp(),
+    }
+    return back_to_case(request, report, "reply", gettext("Reply sent."))
+
+
+def _what_is_sent(form: ReplyForm, pending: PendingUpload) -> str:
+    """What makes two replies the same: the text, the feedback mark and the files' names and
+    sizes."""
+    files = "\x00".join(f"{f.name}\x01{f.size_bytes}" for f in pending.files)
+    return f"{form.cleaned_data['text']}\x00{form.cleaned_data['feedback']}\x00{files}"
+
+
+def _sent_a_moment_ago(request: HttpRequest, opened: OpenedReport, digest: str) -> bool:
+    last = request.session.get(LAST_REPLY)
+    if not isinstance(last, dict):
+        return False
+    return (
+        last.get("report") == str(opened.report.id)
+        and last.get("digest") == digest
+        and timezone.now().timestamp() - float(last.get("at", 0)) < SAME_REPLY_SECONDS
+    )
 
 
 def _declared_size(request: HttpRequest) -> int:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tipline.accounts.models import Role, StaffUser
 from tipline.audit.models import AuditEvent
 from tipline.desks.models import Desk
-from tipline.reports.models import Channel, Message, Report, Status
+from tipline.reports.models import Channel, Message, Report, ReportKeySeal, Status
 from tipline.sharing.models import ReceivedShare
 from tipline.triage import language as detected_language
 
@@ -328,6 +328,37 @@ def _filtered(desk: Desk, user: StaffUser, filters: InboxFilters) -> QuerySet[Re
             .exclude(channel=Channel.SHARED)
         )
     return reports
+
+
+def next_unread(desk: Desk, user: StaffUser, number: int) -> int | None:
+    """The number of the report to read after report `number`: the next one down the
+    inbox's first order (newest first) that `user` can open and has not read (never opened,
+    or the reporter wrote since), going round to the newest; None when none is left.
+
+    Walks the desk's reports by number from `number` down, then from the top, and stops at
+    the first unread one. Uses index: intake_report (desk_id, number) unique; per report,
+    intake_reportkeyseal (report_id, staff_id) and casework_reading one_reading_per_person.
+    Asked only when the analyst follows the link, never to draw the case page."""
+    unread = (
+        Report.objects.filter(desk=desk)
+        .exclude(number=number)
+        .filter(Exists(ReportKeySeal.objects.filter(report=OuterRef("pk"), staff=user)))
+        .annotate(reporter_position=Coalesce(_LAST_FROM_REPORTER, 0))
+        .exclude(
+            Exists(
+                Reading.objects.filter(
+                    report=OuterRef("pk"),
+                    user=user,
+                    seen_position__gte=OuterRef("reporter_position"),
+                )
+            )
+        )
+        .values_list("number", flat=True)
+    )
+    found = unread.filter(number__lt=number).order_by("-number").first()
+    if found is None:
+        found = unread.filter(number__gt=number).order_by("-number").first()
+    return found
 
 
 def workload(desk: Desk) -> dict[str, object]:

@@ -13,6 +13,11 @@ urlpatterns = [
     path("desk/<slug:desk_slug>/report/<int:number>/", views.case, name="case"),
     path("desk/<slug:desk_slug>/report/<int:number>/export/", views.export_case, name="export"),
     path(
+        "desk/<slug:desk_slug>/report/<int:number>/next-unread/",
+        views.next_unread,
+        name="next_unread",
+    ),
+    path(
         "desk/<slug:desk_slug>/report/<int:number>/file/<uuid:attachment_id>/",
         views.download,
         name="download",

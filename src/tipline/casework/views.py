@@ -10,6 +10,9 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tipline import vault
 from tipline.accounts import session_keys, unsent
@@ -26,6 +29,7 @@ from tipline.throttling.gate import allowed_methods
 from tipline.triage import background as triage_background
 from tipline.triage import panel as triage_panel
 from tipline.triage import search as triage_search
+from tipline.web import notices
 
 from . import actions, export, selectors
 from . import rows as rows_text
@@ -93,6 +97,8 @@ def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
             if next_cursor
             else "",
             "first_page_query": query.urlencode() if cursor else "",
+            # "No unread report left" when the case's "next unread report" found none.
+            "notices": notices.by_section(request, set()),
         },
         status=400 if form.errors else 200,
     )
@@ -118,19 +124,33 @@ def case(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     return _case_page(request, opened, user)
 
 
+@allowed_methods("GET")
+@staff_required
+def next_unread(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
+    """On from a case to the next report this analyst has not read; back to the inbox,
+    saying so, when every report they can open is read."""
+    user: StaffUser = request.user  # type: ignore[assignment]
+    report = access_report(user, desk_slug, number)
+    found = selectors.next_unread(report.desk, user, report.number)
+    if found is None:
+        url = reverse("casework:inbox", args=[report.desk.slug])
+        return notices.back_to_section(
+            request, url, notices.TOP, gettext("No unread report left on this desk.")
+        )
+    return redirect("casework:case", report.desk.slug, found)
+
+
 @allowed_methods("POST")
 @staff_required
 def set_title(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user, opened = _opened_case(request, desk_slug, number)
     form = TitleForm(request.POST)
-    return _acted(
-        request,
-        opened,
-        user,
-        "title_form",
-        form,
-        lambda: rows_text.set_title(opened, user, form.cleaned_data["title"]),
-    )
+
+    def set_it() -> str:
+        rows_text.set_title(opened, user, form.cleaned_data["title"])
+        return gettext("Title set.") if form.cleaned_data["title"] else gettext("Title removed.")
+
+    return _acted(request, opened, user, "title_form", form, set_it)
 
 
 # The forms of the case page, one view each, POST only. (Replies have their own view,
@@ -142,14 +162,12 @@ def set_title(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse
 def add_note(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user, opened = _opened_case(request, desk_slug, number)
     form = NoteForm(request.POST)
-    return _acted(
-        request,
-        opened,
-        user,
-        "note_form",
-        form,
-        lambda: actions.add_note(opened, user, form.cleaned_data["text"]),
-    )
+
+    def add_it() -> str:
+        actions.add_note(opened, user, form.cleaned_data["text"])
+        return gettext("Note added.")
+
+    return _acted(request, opened, user, "note_form", form, add_it)
 
 
 @allowed_methods("POST")
@@ -157,16 +175,13 @@ def add_note(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
 def set_status(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user, opened = _opened_case(request, desk_slug, number)
     form = StatusForm(request.POST)
-    return _acted(
-        request,
-        opened,
-        user,
-        "status_form",
-        form,
-        lambda: actions.set_status(
-            opened.report, user, form.cleaned_data["status"], form.cleaned_data["close_reason"]
-        ),
-    )
+
+    def set_it() -> str:
+        data = form.cleaned_data
+        actions.set_status(opened.report, user, data["status"], data["close_reason"])
+        return gettext("Status set.")
+
+    return _acted(request, opened, user, "status_form", form, set_it)
 
 
 @allowed_methods("POST")
@@ -174,14 +189,12 @@ def set_status(request: HttpRequest, desk_slug: str, number: int) -> HttpRespons
 def set_labels(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user, opened = _opened_case(request, desk_slug, number)
     form = LabelsForm(opened.report.desk, request.POST)
-    return _acted(
-        request,
-        opened,
-        user,
-        "labels_form",
-        form,
-        lambda: actions.set_labels(opened.report, user, form.cleaned_data["labels"]),
-    )
+
+    def set_them() -> str:
+        actions.set_labels(opened.report, user, form.cleaned_data["labels"])
+        return gettext("Labels set.")
+
+    return _acted(request, opened, user, "labels_form", form, set_them)
 
 
 @allowed_methods("POST")
@@ -190,10 +203,13 @@ def assign(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user, opened = _opened_case(request, desk_slug, number)
     form = AssignForm(_assignees(opened.report), request.POST)
 
-    def assign_chosen() -> None:
+    def assign_chosen() -> str:
         chosen = form.cleaned_data["assignee"]
         assignee = StaffUser.objects.get(pk=int(chosen)) if chosen else None
         actions.assign(opened.report, user, assignee)
+        if assignee is None:
+            return gettext("Nobody is assigned now.")
+        return gettext("Assigned to %(name)s.") % {"name": assignee.username}
 
     return _acted(request, opened, user, "assign_form", form, assign_chosen)
 
@@ -209,23 +225,54 @@ def _opened_case(
     return user, opened
 
 
+# Each form of the case page: the section it returns to, and the line that says it was not
+# done (the form's own errors follow in the section).
+FORM_SECTIONS = {
+    "title_form": ("title", _("The title was not changed.")),
+    "status_form": ("handling", _("The status was not changed.")),
+    "labels_form": ("handling", _("The labels were not changed.")),
+    "assign_form": ("handling", _("The assignment was not changed.")),
+    "note_form": ("notes", _("The note was not added.")),
+    "reply_form": ("reply", _("The reply was not sent.")),
+}
+# The case page's sections, in order, by their anchors (the table of contents).
+SECTIONS = {
+    "handling",
+    "report",
+    "triage",
+    "conversation",
+    "reply",
+    "sharing",
+    "notes",
+    "outcomes",
+    "title",
+}
+
+
 def _acted(
     request: HttpRequest,
     opened: conversation.OpenedReport,
     user: StaffUser,
     form_name: str,
     form: Any,
-    act: Callable[[], object],
+    act: Callable[[], str],
 ) -> HttpResponse:
-    """A valid form's action, then back to the case; else the case page again (400) with the
-    form's errors, the action's refusal among them, and nothing changed."""
+    """A valid form's action, then back to its section of the case with the line `act`
+    returns; else the case page again (400) with the form's errors, the action's refusal
+    among them, and nothing changed."""
     if form.is_valid():
         try:
-            act()
-            return redirect("casework:case", opened.report.desk.slug, opened.report.number)
+            done = act()
+            return back_to_case(request, opened.report, FORM_SECTIONS[form_name][0], done)
         except ValidationError as error:
             form.add_error(None, error)
     return _case_page(request, opened, user, status=400, **{form_name: form})
+
+
+def back_to_case(request: HttpRequest, report: Report, section: str, text: str) -> HttpResponse:
+    """The case page at `section`, saying `text` there once."""
+    url = reverse("casework:case", args=[report.desk.slug, report.number])
+    return notices.back_to_section(request, url, section, text)
 
 
 @allowed_methods("GET")
@@ -376,10 +423,26 @@ def _case_page(
     *,
     status: int = 200,
     unsent: str = "",
+    again: bool = False,
+    again_files: bool = False,
     **forms: Any,
 ) -> HttpResponse:
     report = opened.report
     conversation_so_far = conversation.read_conversation(opened)
+    shown = notices.by_section(request, SECTIONS)
+    for form_name, form in forms.items():
+        if form is not None and form.errors and form_name in FORM_SECTIONS:
+            section, not_done = FORM_SECTIONS[form_name]
+            shown.setdefault(section, []).insert(0, notices.Notice(str(not_done), error=True))
+    triage = triage_panel.panel(request, opened, user)
+    # The related reports' first lines, as the inbox shows them: decrypted only for those
+    # sealed to this user, for this page only.
+    rows_text.describe_rows(
+        [shown_report.report for shown_report in triage["related"]]
+        + [other for other, _kind in triage["links"]],
+        user,
+        private_key_of(request, user),
+    )
     return render(
         request,
         "casework/case.html",
@@ -406,8 +469,11 @@ def _case_page(
             ),
             "assign_form": forms.get("assign_form")
             or AssignForm(_assignees(report), initial={"assignee": report.assigned_to_id or ""}),
-            "triage": triage_panel.panel(request, opened, user),
+            "triage": triage,
             "unsent": unsent,
+            "notices": shown,
+            "again": again,
+            "again_files": again_files,
         },
         status=status,
     )

@@ -13,7 +13,9 @@ from io import StringIO
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from tipline.accounts.decorators import staff_required, supervisor_required
 from tipline.accounts.models import StaffUser
@@ -21,6 +23,7 @@ from tipline.desks.models import Desk
 from tipline.reports.access import access_desk, access_readable_report, desks_of
 from tipline.reports.models import Category
 from tipline.throttling.gate import allowed_methods
+from tipline.web.notices import back_to_section
 
 from . import actions, dashboard, rewards
 from .charts import chart_css
@@ -54,7 +57,7 @@ def record_outcome(request: HttpRequest, desk_slug: str, number: int) -> HttpRes
             actions.record_outcome(
                 report, form.facts(), acting_user=user, again=form.cleaned_data["again"]
             )
-            return redirect("casework:case", desk_slug, number)
+            return _back_to_outcomes(request, desk_slug, number, _("Outcome recorded."))
         except actions.SameEntryAgain as error:
             form.add_error(None, error)
             return _problem(request, form, report, again=True)
@@ -75,7 +78,7 @@ def correct_outcome(
     if form.is_valid():
         try:
             actions.correct_outcome(outcome, form.facts(), acting_user=user)
-            return redirect("casework:case", desk_slug, number)
+            return _back_to_outcomes(request, desk_slug, number, _("Outcome corrected."))
         except ValidationError as error:
             form.add_error(None, error)
     return _problem(request, form, report)
@@ -98,7 +101,7 @@ def withdraw_outcome(
             {"errors": error.messages, "report": report},
             status=400,
         )
-    return redirect("casework:case", desk_slug, number)
+    return _back_to_outcomes(request, desk_slug, number, _("Outcome withdrawn."))
 
 
 @allowed_methods("POST")
@@ -110,10 +113,16 @@ def propose_reward(request: HttpRequest, desk_slug: str, number: int) -> HttpRes
     if form.is_valid():
         try:
             rewards.propose(report, form.cleaned_data["amount"], acting_user=user)
-            return redirect("casework:case", desk_slug, number)
+            return _back_to_outcomes(request, desk_slug, number, _("Reward proposed."))
         except ValidationError as error:
             form.add_error(None, error)
     return _problem(request, form, report)
+
+
+def _back_to_outcomes(request: HttpRequest, desk_slug: str, number: int, text: str) -> HttpResponse:
+    """The case page at its outcomes section, saying what was done."""
+    case = reverse("casework:case", args=[desk_slug, number])
+    return back_to_section(request, case, "outcomes", text)
 
 
 @allowed_methods("GET")

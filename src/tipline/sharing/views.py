@@ -5,10 +5,11 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tipline import vault
 from tipline.accounts.decorators import staff_required
@@ -16,10 +17,11 @@ from tipline.accounts.models import StaffUser
 from tipline.reports import conversation
 from tipline.reports.access import access_report, private_key_of
 from tipline.throttling.gate import allowed_methods
+from tipline.web.notices import back_to_section
 
 from . import actions, drafts, selectors
 from .forms import BackForm, ShareForm
-from .models import Share
+from .models import Share, ShareState
 
 
 def _open(request: HttpRequest, report: Any, user: StaffUser) -> conversation.OpenedReport | None:
@@ -61,13 +63,18 @@ def share(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
         partner, desk_slug_to = drafts.destination(form.cleaned_data["target"])
         draft = drafts.draft_from(form.cleaned_data, form.chosen("answer"), form.chosen("message"))
         try:
-            actions.propose_share(
+            proposed = actions.propose_share(
                 opened, user=user, partner=partner, desk_slug=desk_slug_to, draft=draft
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect("casework:case", desk_slug, number)
+            done = (
+                _("Share proposed: it waits for a supervisor's approval.")
+                if proposed.state == ShareState.AWAITING_APPROVAL
+                else _("Share queued for sending.")
+            )
+            return _back_to_sharing(request, desk_slug, number, done)
     return render(
         request,
         "sharing/share.html",
@@ -85,24 +92,32 @@ def write_back(request: HttpRequest, desk_slug: str, number: int) -> HttpRespons
     if opened is None:
         raise PermissionDenied
     form = BackForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.write_back(
-                opened,
-                user=user,
-                text=form.cleaned_data["text"],
-                outcome_kind=form.cleaned_data["outcome_kind"],
-                outcome_count=form.cleaned_data["outcome_count"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("casework:case", desk_slug, number)
+    if not form.is_valid():
+        problem = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return _back_to_sharing(request, desk_slug, number, problem, error=True)
+    try:
+        actions.write_back(
+            opened,
+            user=user,
+            text=form.cleaned_data["text"],
+            outcome_kind=form.cleaned_data["outcome_kind"],
+            outcome_count=form.cleaned_data["outcome_count"],
+        )
+    except ValidationError as error:
+        return _back_to_sharing(request, desk_slug, number, " ".join(error.messages), error=True)
+    return _back_to_sharing(request, desk_slug, number, _("Message sent."))
+
+
+def _back_to_sharing(
+    request: HttpRequest, desk_slug: str, number: int, text: str, *, error: bool = False
+) -> HttpResponse:
+    """The case page at its sharing section, saying what was done or why not."""
+    case = reverse("casework:case", args=[desk_slug, number])
+    return back_to_section(request, case, "sharing", text, error=error)
 
 
 def _decide_share(
-    request: HttpRequest, share_id: UUID, decision: Callable[..., object]
+    request: HttpRequest, share_id: UUID, decision: Callable[..., object], done: str
 ) -> HttpResponse:
     """One share's decision, taken only by someone who can read what it sends."""
     user: StaffUser = request.user  # type: ignore[assignment]
@@ -115,32 +130,34 @@ def _decide_share(
     try:
         decision(found, user=user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("casework:case", report.desk.slug, report.number)
+        return _back_to_sharing(
+            request, report.desk.slug, report.number, " ".join(error.messages), error=True
+        )
+    return _back_to_sharing(request, report.desk.slug, report.number, done)
 
 
 @staff_required
 @allowed_methods("POST")
 def approve_share(request: HttpRequest, share_id: UUID) -> HttpResponse:
-    return _decide_share(request, share_id, actions.approve_share)
+    return _decide_share(request, share_id, actions.approve_share, _("Share approved."))
 
 
 @staff_required
 @allowed_methods("POST")
 def decline_share(request: HttpRequest, share_id: UUID) -> HttpResponse:
-    return _decide_share(request, share_id, actions.decline_share)
+    return _decide_share(request, share_id, actions.decline_share, _("Share declined."))
 
 
 @staff_required
 @allowed_methods("POST")
 def cancel_share(request: HttpRequest, share_id: UUID) -> HttpResponse:
-    return _decide_share(request, share_id, actions.cancel_share)
+    return _decide_share(request, share_id, actions.cancel_share, _("Share cancelled."))
 
 
 @staff_required
 @allowed_methods("POST")
 def withdraw_share(request: HttpRequest, share_id: UUID) -> HttpResponse:
-    return _decide_share(request, share_id, actions.withdraw_share)
+    return _decide_share(request, share_id, actions.withdraw_share, _("Share withdrawn."))
 
 
 def case_context(request: HttpRequest, report: Any) -> dict[str, Any]:

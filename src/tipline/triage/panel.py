@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.messages import get_messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -60,9 +59,6 @@ def panel(
     }
     detected = DetectedLanguage.objects.filter(report=report).first()
     return {
-        # The linking form's errors (django.contrib.messages). Not the template's `messages`:
-        # on the case page that name is the report's conversation.
-        "notices": [str(notice) for notice in get_messages(request)],
         "detected_language": detected.label if detected else "",
         "related": [
             Shown(others[m.report_id], m.score, [str(REASONS[r]) for r in m.reasons])

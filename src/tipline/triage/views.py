@@ -1,10 +1,9 @@
 """Linking two reports from the case page (POST only)."""
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tipline import vault
 from tipline.accounts.decorators import staff_required
@@ -12,6 +11,7 @@ from tipline.accounts.models import StaffUser
 from tipline.reports import conversation
 from tipline.reports.access import access_report, private_key_of
 from tipline.throttling.gate import allowed_methods
+from tipline.web.notices import back_to_section
 
 from . import actions
 from .actions import LinkKind
@@ -29,21 +29,32 @@ def link(request: HttpRequest, desk_slug: str, number: int) -> HttpResponse:
     user: StaffUser = request.user  # type: ignore[assignment]
     report = access_report(user, desk_slug, number)
     form = LinkForm(request.POST)
+    case = reverse("casework:case", args=[desk_slug, number])
     if not form.is_valid():
-        messages.error(request, _("Choose a report and how it is linked."))
-        return redirect("casework:case", desk_slug, number)
+        return back_to_section(
+            request, case, "triage", _("Choose a report and how it is linked."), error=True
+        )
     other = access_report(user, desk_slug, form.cleaned_data["other"])
     private_key = private_key_of(request, user)
     try:
         first = conversation.open_as_staff(report, user, private_key)
         second = conversation.open_as_staff(other, user, private_key)
     except vault.DecryptionError:
-        messages.error(request, _("Both reports must be sealed to you to link them."))
-        return redirect("casework:case", desk_slug, number)
+        return back_to_section(
+            request,
+            case,
+            "triage",
+            _("Both reports must be sealed to you to link them."),
+            error=True,
+        )
     try:
         actions.link(first, second, user, form.cleaned_data["kind"])
     except actions.AlreadyLinked:
-        messages.error(request, _("These reports are already linked."))
+        return back_to_section(
+            request, case, "triage", _("These reports are already linked."), error=True
+        )
     except ValueError:
-        messages.error(request, _("A report cannot be linked to itself."))
-    return redirect("casework:case", desk_slug, number)
+        return back_to_section(
+            request, case, "triage", _("A report cannot be linked to itself."), error=True
+        )
+    return back_to_section(request, case, "triage", _("Reports linked."))

@@ -116,6 +116,7 @@ from .reports import (
     new_report_key,
     open_report_key_as_reporter,
     open_sealed_report_key,
+    reply_digest,
     seal_report_key,
     wrap_report_key_for_reporter,
 )
@@ -224,6 +225,7 @@ __all__ = [
     "open_unsent_text",
     "package_digest",
     "recover_with_code",
+    "reply_digest",
     "seal_claim_code_for_reporter",
     "seal_for_session",
     "seal_package",

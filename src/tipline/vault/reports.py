@@ -78,5 +78,12 @@ def decrypt_text(report_key: ReportKey, blob: bytes, *, context: str) -> str:
         raise DecryptionError("decrypted text is not UTF-8") from error
 
 
+def reply_digest(report_key: ReportKey, text: str) -> str:
+    """A keyed digest of a reply's text (hex), to tell a reply sent twice by mistake without
+    keeping its words: keyed with a subkey of the report key, so a digest held in a session
+    row cannot be tested against a guessed text by anyone who cannot open the report."""
+    return derive_subkey(derive_subkey(report_key._key, "reply-digest"), text).hex()
+
+
 def _text_key(report_key: ReportKey) -> bytes:
     return derive_subkey(report_key._key, "text")

@@ -31,4 +31,6 @@ def case_outcomes(context: template.Context, report: Any) -> dict[str, Any]:
         "reward_form": RewardProposalForm(auto_id="reward-%s"),
         "csrf_token": context.get("csrf_token"),
         "user": context.get("user"),
+        # The lines the outcome forms left for this section (`web.notices`, kept by the page).
+        "shown": (context.get("notices") or {}).get("outcomes", []),
     }

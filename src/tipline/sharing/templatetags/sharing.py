@@ -12,7 +12,10 @@ def sharing_part(context: dict[str, Any]) -> dict[str, Any]:
     """The case page's sharing section: "shared by", share states, the back channel."""
     from tipline.sharing.views import case_context
 
-    return case_context(context["request"], context["report"])
+    part = case_context(context["request"], context["report"])
+    # The lines the sharing forms left for this section (`web.notices`, kept by the case page).
+    part["shown"] = (context.get("notices") or {}).get("sharing", [])
+    return part
 
 
 @register.simple_tag
