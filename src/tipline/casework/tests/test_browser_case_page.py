@@ -32,7 +32,7 @@ def _in(language: str, text: str) -> str:
 def in_first_screenful(page: Page, selector: str, height: int) -> None:
     box = page.locator(selector).first.bounding_box()
     assert box is not None, selector
-    assert 0 <= box["y"] and box["y"] + box["height"] <= height, (selector, box)
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, (selector, box)
 
 
 @pytest.mark.slow
@@ -94,9 +94,7 @@ def test_the_case_page_works_at_a_glance_on_a_desk_and_a_phone(
         assert page.url.endswith("#handling")
         confirmation = page.locator("#handling [role=status]")
         with translation.override(language):
-            line = translation.gettext("Assigned to %(name)s.") % {
-                "name": setup.analyst.username
-            }
+            line = translation.gettext("Assigned to %(name)s.") % {"name": setup.analyst.username}
         assert confirmation.inner_text() == line
         in_first_screenful(page, "#handling [role=status]", height)
         assert_accessible(page, f"case page after assigning, {screen} ({language})")
