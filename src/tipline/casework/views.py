@@ -235,7 +235,8 @@ FORM_SECTIONS = {
     "note_form": ("notes", _("The note was not added.")),
     "reply_form": ("reply", _("The reply was not sent.")),
 }
-# The case page's sections, in order, by their anchors (the table of contents).
+# The case page's sections by their anchors (ids in case.html; the table of contents links
+# to them). A line for another section goes at the top of the page.
 SECTIONS = {
     "handling",
     "report",

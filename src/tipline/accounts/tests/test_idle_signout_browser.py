@@ -72,7 +72,9 @@ def test_a_note_written_while_the_session_went_idle_survives_sign_in(
     assert not Note.objects.exists()
 
     _sign_in(page, setup)
-    assert page.url == case
+    # Back on the case at the notes (the form's address carries its section, and the
+    # browser keeps it through the sign-in's redirects).
+    assert page.url == case + "#notes"
     assert page.locator("#unsent-back").count() == 1
     assert page.input_value("#id_note_text") == NOTE[language]
     assert_accessible_as_shown(page, axe_page, base, f"case with the note back ({language})")

@@ -137,11 +137,12 @@ def test_a_withdrawn_entry_stays_in_the_history_and_counts_for_nothing(
         f"/staff/outcomes/desk/narcotics/report/{report.number}/withdraw/{first.pk}/"
     )
     assert response.status_code == 302
+    assert response["Location"].endswith(f"/report/{report.number}/#outcomes")
     assert Outcome.objects.count() == 2
     assert not Outcome.objects.filter(current=True, withdrawn=False).exists()
-    assert (
-        "withdrawn" in client.get(f"/staff/desk/narcotics/report/{report.number}/").content.decode()
-    )
+    case = client.get(f"/staff/desk/narcotics/report/{report.number}/").content.decode()
+    assert "withdrawn" in case
+    assert 'role="status">Outcome withdrawn.</p>' in case
 
 
 def test_a_partner_outcome_counts_marked_through_partner(setup: DeskWithRecipient) -> None:

@@ -47,7 +47,12 @@ def test_a_queued_share_is_cancelled_on_the_case_page_and_never_sent(
     sign_in(client, desks.sender.analyst, desks.sender.device)
     case = client.get("/staff/desk/narcotics/report/1/").content.decode()
     assert "Cancel this share" in case
-    assert client.post(f"/staff/sharing/share/{share.id}/cancel/").status_code == 302
+    response = client.post(f"/staff/sharing/share/{share.id}/cancel/")
+    assert response.status_code == 302
+    # Back at the case's sharing section, which says it once (casework/test_case_sections.py).
+    assert response["Location"] == "/staff/desk/narcotics/report/1/#sharing"
+    case = client.get("/staff/desk/narcotics/report/1/").content.decode()
+    assert '<p class="notice confirmation" role="status">Share cancelled.</p>' in case
     share.refresh_from_db()
     assert share.state == ShareState.CANCELLED and bytes(share.package) == b""
     assert not OutboxPackage.objects.filter(share=share).exists()
