@@ -146,7 +146,7 @@ def test_docs_sharing_md_step_by_step_across_two_installations(
     analyst_a.fill("textarea[name=cover_note]", "Boat leaves tonight from your side")
     screenshot(analyst_a, "sharing-pair-7-share-form")
     analyst_a.click("button:has-text('Send')")
-    assert analyst_a.url == case_a, analyst_a.url
+    assert analyst_a.url == case_a + "#sharing", analyst_a.url  # back at the case's sharing
     until(analyst_a, case_a, lambda html: "<strong>Delivered</strong>" in html)
     screenshot(analyst_a, "sharing-pair-7-delivered")
 
