@@ -116,8 +116,9 @@ class ReplyForm(forms.Form):
     feedback = forms.BooleanField(
         required=False, label=_("This tells the reporter what was done (feedback deadline)")
     )
-    # Ticked to send a reply identical to one sent a moment ago (`replies.SAME_REPLY_SECONDS`).
-    again = forms.BooleanField(required=False, label=_("Yes, send it again"))
+    # Sent by the "Send it again" button, which confirms a reply identical to one sent a
+    # moment ago (`replies.SAME_REPLY_SECONDS`).
+    again = forms.BooleanField(required=False)
 
     @staticmethod
     def problem_message(problem: str, desk: Desk, name: str = "") -> str:
