@@ -84,7 +84,7 @@ def report_form(request: HttpRequest, desk_slug: str, category_slug: str) -> Htt
 
 
 @csrf_protect
-@sensitive_variables("code")
+@sensitive_variables("receipt")
 def _receive_report(
     request: HttpRequest, *, setup: form_setup.FormSetup, pending: PendingUpload
 ) -> HttpResponse:
@@ -99,7 +99,7 @@ def _receive_report(
         pending.discard()
         return _form_page(request, desk, category, _keep_receipt(form), status=400)
     try:
-        code = receipts.code_from_form(form.cleaned_data["receipt"])
+        receipt = receipts.receipt_from_form(form.cleaned_data["receipt"])
     except receipts.FormReceiptInvalid:
         pending.discard()
         return render(request, "reporter/form_expired.html", {"desk": desk}, status=400)
@@ -111,7 +111,7 @@ def _receive_report(
             language=get_language(),
             answers=form.answers(),
             description=form.cleaned_data["description"],
-            receipt_code=code,
+            receipt=receipt,
             keep_file_names=form.cleaned_data["keep_file_names"],
         )
     except submission.DeskNotReady:
@@ -140,7 +140,7 @@ def _receipt_page(request: HttpRequest, desk: Desk, result: submission.Submitted
         return render(request, "reporter/receipt.html", context).content.decode()
 
     html = form_pages.receipt_page(
-        (desk.pk, get_language(), again), render_with_marker, receipt=result.receipt_code
+        (desk.pk, get_language(), again), render_with_marker, receipt=str(result.receipt)
     )
     return HttpResponse(html)
 
@@ -160,16 +160,17 @@ def come_back(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reporter/come_back.html", {"form": form}, status=400)
     try:
-        opened = conversation.open_as_reporter(form.cleaned_data["receipt"])
+        receipt = receipts.Receipt.read(form.cleaned_data["receipt"])
     except vault.MalformedSecret:
         form.add_error("receipt", _malformed_receipt_message())
         return render(request, "reporter/come_back.html", {"form": form}, status=400)
+    opened = conversation.open_as_reporter(receipt)
     if opened is None:
         WRONG_RECEIPTS.record_failure(request.client_bucket)  # type: ignore[attr-defined]
         return render(
             request, "reporter/come_back.html", {"form": form, "not_found": True}, status=404
         )
-    return _report_page(request, opened, form.cleaned_data["receipt"])
+    return _report_page(request, opened, receipt)
 
 
 @allowed_methods("GET", "POST")  # GET: back to the receipt form (a reload, a bookmark)
@@ -206,12 +207,12 @@ def _receive_message(request: HttpRequest, pending: PendingUpload) -> HttpRespon
     if not form.is_valid():
         pending.discard()
         return render(request, "reporter/come_back.html", {"form": ReceiptForm()}, status=400)
-    code = form.cleaned_data["receipt"]
     try:
-        opened = conversation.open_as_reporter(code)
+        receipt = receipts.Receipt.read(form.cleaned_data["receipt"])
     except vault.MalformedSecret:
-        opened = None
-    if opened is None:
+        receipt = None
+    opened = conversation.open_as_reporter(receipt) if receipt else None
+    if receipt is None or opened is None:
         pending.discard()
         WRONG_RECEIPTS.record_failure(request.client_bucket)  # type: ignore[attr-defined]
         return render(
@@ -224,7 +225,7 @@ def _receive_message(request: HttpRequest, pending: PendingUpload) -> HttpRespon
     if pending.problem or not (text or pending.files):
         pending.discard()
         problem = pending.problem or "empty"
-        return _report_page(request, opened, code, message_problem=problem, status=400)
+        return _report_page(request, opened, receipt, message_problem=problem, status=400)
     try:
         conversation.add_reporter_message(
             opened,
@@ -236,12 +237,12 @@ def _receive_message(request: HttpRequest, pending: PendingUpload) -> HttpRespon
         return _report_page(
             request,
             opened,
-            code,
+            receipt,
             message_problem=refused.reason,
             file_name=refused.name,
             status=_refused_status(refused),
         )
-    return _report_page(request, opened, code, sent=True)
+    return _report_page(request, opened, receipt, sent=True)
 
 
 def _refused_status(refused: AttachmentRefused) -> int:
@@ -252,7 +253,7 @@ def _refused_status(refused: AttachmentRefused) -> int:
 def _report_page(
     request: HttpRequest,
     opened: conversation.OpenedReport,
-    code: str,
+    receipt: receipts.Receipt,
     *,
     status: int = 200,
     **extra: object,
@@ -279,9 +280,9 @@ def _report_page(
             "description": content["description"],
             "answers": conversation.answer_rows(opened, get_language()),
             "messages": conversation.read_conversation(opened),
-            "message_form": MessageForm(initial={"receipt": code}),
+            "message_form": MessageForm(initial={"receipt": receipt.digits}),
             "max_files": report.desk.max_attachments,
-            "rewards": claim_code_for_reporter(opened, code),
+            "rewards": claim_code_for_reporter(opened, receipt),
             **extra,
         },
         status=status,
@@ -357,7 +358,7 @@ def _keep_receipt(form: ReportForm) -> ReportForm:
     """Show the form again with the same hidden receipt, so a retry stays one report."""
     signed = form.data.get("receipt", "")
     try:
-        receipts.code_from_form(signed)
+        receipts.receipt_from_form(signed)
     except receipts.FormReceiptInvalid:
         signed = receipts.issue_for_form()
     data = form.data.copy()
