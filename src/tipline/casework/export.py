@@ -10,6 +10,7 @@ name the reporter's device or a partner gave a file (`member_names`): each attac
 came with is in summary.txt, beside the member's.
 """
 
+import dataclasses
 import re
 import unicodedata
 import zipfile
@@ -256,15 +257,14 @@ def _write_report(
     ]
     names = member_names(originals)
     files = list(zip(names, originals, strict=True))
+    # Read once; only the questions' wording differs between the two renderings.
+    read = dossier.gather(opened, conversation.answer_rows(opened, "en"), files)
     with translation.override(language):
         pdf = export_pdf.render(
-            dossier.gather(opened, conversation.answer_rows(opened, language), files)
+            dataclasses.replace(read, answers=conversation.answer_rows(opened, language))
         )
     with translation.override("en"):
-        summary = summary_text(
-            dossier.gather(opened, conversation.answer_rows(opened, "en"), files),
-            pdf_note="" if pdf is not None else export_pdf.UNAVAILABLE,
-        )
+        summary = summary_text(read, pdf_note="" if pdf is not None else export_pdf.UNAVAILABLE)
     archive.writestr(prefix + "summary.txt", summary)
     if pdf is not None:
         archive.writestr(prefix + "summary.pdf", pdf)

@@ -5,6 +5,7 @@ the analyst can open with their own key."""
 
 import io
 import re
+import sys
 import zipfile
 
 import pytest
@@ -220,3 +221,14 @@ def test_the_pdf_maker_fetches_nothing() -> None:
     ):
         with pytest.raises(ValueError, match="fetches nothing"):
             fetcher.fetch(url)
+
+
+def test_without_weasyprint_the_export_says_why_there_is_no_pdf(
+    desks: TwoDesks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server without Pango (an optional system package) still exports, without the PDF."""
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import raises ImportError
+    archive = unpacked(analyst_client(desks).post(EXPORT, {"report": ["3"]}))
+    assert set(archive.namelist()) == {"narcotics-3/summary.txt"}
+    summary = archive.read("narcotics-3/summary.txt").decode()
+    assert SECRET in summary and "No summary.pdf: this server cannot make PDFs" in summary
