@@ -6,8 +6,8 @@ Urdu), Persian and Pashto in Naskh, and Chinese with the simplified Chinese form
 CJK SC). Fonts are the machine's own files, found by fontconfig (Debian's fonts-noto-core
 and fonts-noto-cjk, `make`'s system packages); the page has no URL, and WeasyPrint is given
 a fetcher that refuses every URL, so that nothing a report holds can make the server fetch
-anything. The page carries what summary.txt carries, no more (no reporter address, times
-to the minute as there).
+anything. The page carries what summary.txt carries, no more: no reporter address, times
+as summary.txt has them, a reporter's messages dated to the day as on the case page.
 """
 
 import logging
@@ -28,19 +28,17 @@ UNAVAILABLE = (
 )
 
 
-class LocalOnly:
-    """WeasyPrint's URL fetcher: every URL refused, local or not. The summary page names
-    no resource (its style is inline, its fonts come from fontconfig), so a URL can only
-    come from a report's words: never fetched."""
+def refusing_fetcher() -> Any:
+    """WeasyPrint's URL fetcher for the export: every URL refused, local or not. The page
+    names no resource (its style is inline, its fonts come from fontconfig), so a URL can
+    only come from a report's words, and is never fetched."""
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self) -> None:
-        from weasyprint.urls import URLFetcher
+    class Refusing(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            raise ValueError(f"the export fetches nothing: {url[:80]}")
 
-        class _Refusing(URLFetcher):  # type: ignore[misc]
-            def fetch(self, url: str, headers: Any = None) -> Any:
-                raise ValueError(f"the export fetches nothing: {url[:80]}")
-
-        self.fetcher = _Refusing()
+    return Refusing()
 
 
 def render(dossier: Dossier) -> bytes | None:
@@ -52,7 +50,7 @@ def render(dossier: Dossier) -> bytes | None:
         logger.warning("WeasyPrint cannot be loaded: exports go without summary.pdf")
         return None
     html = render_to_string("casework/export/summary_pdf.html", page_context(dossier))
-    pdf: bytes = HTML(string=html, url_fetcher=LocalOnly().fetcher).write_pdf(
+    pdf: bytes = HTML(string=html, url_fetcher=refusing_fetcher()).write_pdf(
         font_config=FontConfiguration()
     )
     return pdf

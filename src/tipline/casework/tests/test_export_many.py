@@ -210,9 +210,9 @@ def test_export_is_post_only(desks: TwoDesks) -> None:
 
 
 def test_the_pdf_maker_fetches_nothing() -> None:
-    from tipline.casework.export_pdf import LocalOnly
+    from tipline.casework.export_pdf import refusing_fetcher
 
-    fetcher = LocalOnly().fetcher
+    fetcher = refusing_fetcher()
     for url in (
         "http://example.org/x.css",
         "https://example.org/font.woff2",
