@@ -10,6 +10,7 @@ from . import archives, isolation, mat2_cleaning
 from .cleaners import IMAGE_TYPES as _IMAGE_TYPES
 from .cleaners import (
     MAT2_TYPES,
+    MAX_PREVIEW_SOURCE_BYTES,
     CannotClean,
     UnreadableFile,
     active_content,
@@ -19,6 +20,7 @@ from .cleaners import (
 
 __all__ = [
     "MAX_CLEANABLE_BYTES",
+    "MAX_PREVIEW_SOURCE_BYTES",
     "ArchiveTooLarge",
     "CannotClean",
     "CleanerUnavailable",

@@ -160,7 +160,11 @@ def test_export_is_one_zip_with_summary_and_files(
     response = client.get(CASE + "export/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert set(archive.namelist()) == {"summary.txt", "attachments/01-photo-1.jpg"}
+    assert set(archive.namelist()) == {
+        "summary.txt",
+        "summary.pdf",
+        "attachments/01-photo-1.jpg",
+    }
     summary = archive.read("summary.txt").decode()
     assert (
         "Crates at the jetty" in summary
