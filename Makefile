@@ -36,18 +36,31 @@ $(VENV)/.mat2-system-packages:
 	fi
 	@mkdir -p $(VENV) && touch $@
 
+# summary.pdf in every export (WeasyPrint): Pango, HarfBuzz's subsetter, and the Noto fonts
+# that draw Urdu in Nastaliq and Chinese. Optional: without them an export carries
+# summary.txt and the files, and summary.txt says why there is no PDF.
+PDF_SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+	fonts-noto-core fonts-noto-cjk
+$(VENV)/.pdf-system-packages:
+	@if ! dpkg -s $(PDF_SYSTEM_PACKAGES) >/dev/null 2>&1; then \
+		echo "== Installing the Debian packages the export's PDF needs with apt-get (needs root; optional): $(PDF_SYSTEM_PACKAGES)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_SYSTEM_PACKAGES)) \
+		|| echo "** The PDF's system packages could not be installed: exports will carry no summary.pdf. To add them later: install them as root, then rm $@ and run make again."; \
+	fi
+	@mkdir -p $(VENV) && touch $@
+
 # Reinstall only when pyproject.toml changes. The cleaning extra may fail (no system
 # packages): Tipline still installs and runs without it.
 CLEANING_EXTRA = $(BIN)/pip install --quiet -e ".[cleaning]" \
 	|| echo "** mat2 could not be installed: office, audio and video files will not be cleaned"
-$(VENV)/.installed-run: pyproject.toml $(VENV)/.mat2-system-packages | $(BIN)/python
+$(VENV)/.installed-run: pyproject.toml $(VENV)/.mat2-system-packages $(VENV)/.pdf-system-packages | $(BIN)/python
 	@echo "== Installing Tipline and its Python packages into $(VENV) (a few minutes the first time)"
 	$(BIN)/pip install --quiet -e .
 	@echo "== Installing mat2, which cleans office, audio and video files (optional)"
 	$(CLEANING_EXTRA)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.mat2-system-packages | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.mat2-system-packages $(VENV)/.pdf-system-packages | $(BIN)/python
 	@echo "== Installing Tipline with its test tools into $(VENV) (a few minutes the first time)"
 	$(BIN)/pip install --quiet -e ".[test]"
 	@echo "== Installing mat2, which cleans office, audio and video files (optional)"
@@ -55,11 +68,14 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.mat2-system-packages | $(BIN)/p
 	touch $@ $(VENV)/.installed-run
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); the Noto fonts render
-# Urdu and Chinese; exiftool is an independent check that attachments lose their metadata.
-SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk libimage-exiftool-perl gettext
+# Urdu and Chinese; exiftool is an independent check that attachments lose their metadata;
+# Pango makes the export's PDF, which the suite reads back (optional for `make run` only).
+SYSTEM_PACKAGES := chromium fonts-noto-core fonts-noto-cjk libimage-exiftool-perl gettext \
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 $(VENV)/.system-packages:
 	@if ! command -v chromium >/dev/null || ! command -v exiftool >/dev/null \
 		|| ! command -v msgfmt >/dev/null \
+		|| ! dpkg -s libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null 2>&1 \
 		|| ! fc-list | grep -q "Noto Sans CJK"; then \
 		echo "== Installing the browser tests' Debian packages with apt-get (needs root): $(SYSTEM_PACKAGES)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \

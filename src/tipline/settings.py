@@ -228,8 +228,8 @@ if HTTPS:
 # Attachments are cleaned in a separate process (tipline.reports.isolation) with these limits,
 # in a private folder on a memory-backed file system.
 CLEANING_SECONDS = env.integer("TIPLINE_CLEANING_SECONDS", 120, minimum=1)
-# CPU seconds one cleaning may use: a 20 MB .docx full of photos takes about 1 s (bench/
-# cleaning.py); a hostile file is stopped here, well before a reporter gives up waiting.
+# CPU seconds one cleaning may use: far above what real files take (docs/deploy.md, "Capacity",
+# bench/cleaning.py); a hostile file is stopped here, well before a reporter gives up waiting.
 CLEANING_CPU_SECONDS = env.integer("TIPLINE_CLEANING_CPU_SECONDS", 20, minimum=1)
 # Cleanings at once per process, apart from the admission gate's slots (half this process's
 # share of the cores): hostile files never take the cores sign-in and receipts need.

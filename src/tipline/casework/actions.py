@@ -218,3 +218,16 @@ def record_audit_read(user: StaffUser, filters: Mapping[str, str]) -> None:
     }
     with transaction.atomic():
         record("audit.viewed", actor=user, scope=user.role, **shown)
+
+
+def record_exports(reports: list[Report], user: StaffUser) -> None:
+    """Several reports exported in one archive: one audit row each, in one transaction."""
+    with transaction.atomic():
+        for report in reports:
+            record(
+                "report.exported",
+                actor=user,
+                desk=report.desk,
+                report_id=report.id,
+                together=len(reports),
+            )

@@ -1,4 +1,5 @@
-"""One case as one download: a zip with a readable summary and the attachments.
+"""Cases as one download: a zip with a readable summary, a printable PDF and the
+attachments of each report (one report at the archive's root, several in a folder each).
 
 The zip is built while it is sent (zipfile writes to an unseekable stream with data
 descriptors), so decrypted attachments never touch the disk and memory stays flat.
@@ -9,20 +10,31 @@ name the reporter's device or a partner gave a file (`member_names`): each attac
 came with is in summary.txt, beside the member's.
 """
 
+import dataclasses
 import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
 
+from django.conf import settings
+from django.utils import translation
+
 from tipline import vault
 from tipline.reports import conversation, storage
 from tipline.reports.attachments import decrypt_details
-from tipline.reports.models import Attachment
+from tipline.reports.models import Attachment, Report
 from tipline.reports.uploads import attachment_context
-from tipline.sharing.selectors import shared_origin
 from tipline.sharing.stix import Handling
 
-from .actions import read_notes
+from . import dossier, export_pdf
+from .dossier import (
+    Dossier,
+    outcome_details,
+    outcome_state,
+    plain_number,
+    share_target,
+    shown_name,
+)
 
 
 class _Pipe:
@@ -126,22 +138,10 @@ def _invisible(character: str) -> bool:
     return unicodedata.category(character)[0] in "CZ"
 
 
-def _shown(original: str) -> str:
-    """The original name as summary.txt prints it: control characters written out."""
-    return "".join(
-        f"\\u{ord(character):04x}" if unicodedata.category(character) in ("Cc", "Cf") else character
-        for character in original
-    )
-
-
-def summary_text(
-    opened: conversation.OpenedReport,
-    answers: list[tuple[str, str]],
-    files: list[tuple[str, str]] = (),  # type: ignore[assignment]
-) -> str:
-    report = opened.report
-    content = conversation.read_content(opened)
-    origin = shared_origin(report.id)
+def summary_text(dossier: Dossier, *, pdf_note: str = "") -> str:
+    """summary.txt, in English (call it under `translation.override("en")`: the status,
+    kinds and states are the models' labels)."""
+    report, origin = dossier.report, dossier.origin
     lines = [
         *(
             ["TRAINING: a synthetic report from a training desk", ""]
@@ -160,14 +160,15 @@ def summary_text(
         f"Received: {report.received_at:%Y-%m-%d %H:%M} UTC",
         f"Status: {report.get_status_display()}"
         + (f" ({report.get_close_reason_display()})" if report.close_reason else ""),
+        f"Labels: {', '.join(dossier.labels) if dossier.labels else 'none'}",
         "",
         "What the reporter wrote:",
-        content["description"],
+        dossier.description,
         "",
     ]
-    lines += [f"{question}: {answer}" for question, answer in answers]
+    lines += [f"{question}: {answer}" for question, answer in dossier.answers]
     lines += ["", "Conversation:"]
-    for message in conversation.read_conversation(opened)[1:]:
+    for message in dossier.messages:
         who = "Reporter" if message.from_reporter else "Desk"
         passed_on = origin.author_of(message.message_id) if origin else ""
         if passed_on:  # it came with the share: written there by its reporter or its desk
@@ -178,38 +179,103 @@ def summary_text(
             )
         lines.append(f"[{message.sent_at:%Y-%m-%d %H:%M}] {who}: {message.text}")
     lines += ["", "Internal notes:"]
-    for note, text in read_notes(opened):
+    for note, text in dossier.notes:
         lines.append(f"[{note.written_at:%Y-%m-%d %H:%M}] {note.author}: {text}")
-    if files:
+    lines += ["", "Linked reports:"]
+    lines += [f"#{link.number}: {link.label}" for link in dossier.links] or ["none"]
+    lines += ["", "Shares:"]
+    lines += [
+        f"[{share.proposed_at:%Y-%m-%d %H:%M}] to {share_target(share)}: "
+        f"{share.get_state_display()}"
+        for share in dossier.shares
+    ] or ["none"]
+    lines += ["", "Outcomes:"]
+    lines += [
+        f"[{entry.occurred_on:%Y-%m-%d}] {entry.get_kind_display()}"
+        + (f": {details}" if (details := outcome_details(entry)) else "")
+        + (" (through partner)" if entry.through_partner else "")
+        + ("" if outcome_state(entry) == "current" else f" ({outcome_state(entry)})")
+        for entry in dossier.outcomes
+    ] or ["none"]
+    lines += [
+        f"Reward: {plain_number(reward.amount)} {reward.currency}, {reward.get_state_display()}"
+        for reward in dossier.rewards
+    ]
+    if dossier.files:
         lines += ["", "Files (in this archive: as sent):"]
-        lines += [f"{member}: {_shown(original)}" for member, original in files]
+        lines += [f"{member}: {shown_name(original)}" for member, original in dossier.files]
+    if pdf_note:
+        lines += ["", pdf_note]
     return "\n".join(lines) + "\n"
 
 
 def stream_zip(
     opened: conversation.OpenedReport, answers: list[tuple[str, str]]
 ) -> Iterator[bytes]:
-    report, key = opened.report, opened.report_key
+    """One report: summary.txt, summary.pdf and attachments/ at the archive's root."""
+    return stream_reports([opened], folders=False)
+
+
+def stream_reports(
+    openeds: list[conversation.OpenedReport], *, folders: bool = True
+) -> Iterator[bytes]:
+    """Several reports in one archive, a folder `<desk>-<number>/` each (summary.txt,
+    summary.pdf, attachments/). The PDF is written in the language active now (the staff
+    member's), summary.txt in English; each report is read as its turn comes, so memory
+    holds one report's summaries and one chunk of a file at a time."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return _stream(openeds, folders, language)
+
+
+def folder_of(report: Report) -> str:
+    return f"{report.desk.slug}-{report.number}/"
+
+
+def _stream(
+    openeds: list[conversation.OpenedReport], folders: bool, language: str
+) -> Iterator[bytes]:
     pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+        for opened in openeds:
+            prefix = folder_of(opened.report) if folders else ""
+            yield from _write_report(archive, pipe, opened, prefix, language)
+    yield pipe.take()
+
+
+def _write_report(
+    archive: zipfile.ZipFile,
+    pipe: _Pipe,
+    opened: conversation.OpenedReport,
+    prefix: str,
+    language: str,
+) -> Iterator[bytes]:
+    report, key = opened.report, opened.report_key
     attachments = list(Attachment.objects.filter(report=report).order_by("uploaded_at", "id"))
     originals = [
         decrypt_details(key, report.id, attachment.id, bytes(attachment.details))["name"]
         for attachment in attachments
     ]
     names = member_names(originals)
-    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
-        archive.writestr(
-            "summary.txt", summary_text(opened, answers, list(zip(names, originals, strict=True)))
+    files = list(zip(names, originals, strict=True))
+    # Read once; only the questions' wording differs between the two renderings.
+    read = dossier.gather(opened, conversation.answer_rows(opened, "en"), files)
+    with translation.override(language):
+        pdf = export_pdf.render(
+            dataclasses.replace(read, answers=conversation.answer_rows(opened, language))
         )
-        yield pipe.take()
-        for attachment, name in zip(attachments, names, strict=True):
-            with (
-                open(storage.attachment_path(report.id, attachment.id), "rb") as source,
-                archive.open(name, "w", force_zip64=True) as member,
-            ):
-                for chunk in vault.decrypt_stream(
-                    key, source, context=attachment_context(report.id, attachment.id)
-                ):
-                    member.write(chunk)
-                    yield pipe.take()
+    with translation.override("en"):
+        summary = summary_text(read, pdf_note="" if pdf is not None else export_pdf.UNAVAILABLE)
+    archive.writestr(prefix + "summary.txt", summary)
+    if pdf is not None:
+        archive.writestr(prefix + "summary.pdf", pdf)
     yield pipe.take()
+    for attachment, name in zip(attachments, names, strict=True):
+        with (
+            open(storage.attachment_path(report.id, attachment.id), "rb") as source,
+            archive.open(prefix + name, "w", force_zip64=True) as member,
+        ):
+            for chunk in vault.decrypt_stream(
+                key, source, context=attachment_context(report.id, attachment.id)
+            ):
+                member.write(chunk)
+                yield pipe.take()

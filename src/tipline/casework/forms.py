@@ -204,3 +204,47 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(required=False, max_length=150)
     report = forms.UUIDField(required=False)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+# How many reports one export may hold: a police file's worth, and a bound on the work (and
+# the decrypted bytes in flight) that one request sets off.
+MAX_EXPORTED = 50
+
+
+class _ReportNumbers(forms.Field):
+    """The inbox's ticked rows: report numbers of the desk, each once, in order."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: object) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        try:
+            numbers = sorted({int(str(v)) for v in values})
+        except ValueError:
+            raise forms.ValidationError(
+                _("A chosen report is not a report number."), code="invalid"
+            ) from None
+        if any(number <= 0 for number in numbers):
+            raise forms.ValidationError(
+                _("A chosen report is not a report number."), code="invalid"
+            )
+        return numbers
+
+    def validate(self, value: list[int]) -> None:
+        if not value:
+            raise forms.ValidationError(_("Choose at least one report to export."), code="required")
+        if len(value) > MAX_EXPORTED:
+            raise forms.ValidationError(
+                _(
+                    "At most %(limit)s reports can be exported at once; %(count)s were "
+                    "chosen. Export them in several parts."
+                ),
+                code="too_many",
+                params={"limit": MAX_EXPORTED, "count": len(value)},
+            )
+
+
+class ExportSelectionForm(forms.Form):
+    """Reports chosen in the inbox (checkboxes named `report`) for one export."""
+
+    report = _ReportNumbers()

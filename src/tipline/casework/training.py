@@ -28,6 +28,7 @@ from tipline.desks.models import Desk
 from tipline.reports import conversation, submission
 from tipline.reports.categories import install_default_categories
 from tipline.reports.models import CloseReason, Report, Status
+from tipline.reports.receipts import Receipt
 from tipline.reports.uploads import ATTACHMENT_FIELD, EncryptingUploadHandler, PendingUpload
 
 from . import actions as casework
@@ -178,7 +179,7 @@ def _one_report(
     pending = submission.begin(desk)
     if number % 4 == 0:
         _attach(pending, f"photo-{number + 1}.png", _synthetic_photo(number))
-    code = vault.normalise_receipt_code(vault.new_receipt_code())
+    receipt = Receipt.new()
     submission.submit_report(
         pending,
         desk=desk,
@@ -186,7 +187,7 @@ def _one_report(
         language=language,
         answers={"how_known": "saw"},
         description=description,
-        receipt_code=code,
+        receipt=receipt,
     )
     report = Report.objects.get(desk=desk, number=number + 1)
     analyst = users[{"en": "analyst-en", "ur": "analyst-ur", "zh-hans": "analyst-zh"}[language]]
@@ -200,7 +201,7 @@ def _one_report(
         casework.reply(opened, analyst, reply)
         casework.add_note(opened, analyst, note)
     if stage >= 3:
-        as_reporter = conversation.open_as_reporter(code)
+        as_reporter = conversation.open_as_reporter(receipt)
         assert as_reporter is not None  # noqa: S101 - the code was just issued
         conversation.add_reporter_message(as_reporter, text=answer)
     if stage >= 4:  # at stage 3 the reporter's answer is a new message to the analyst

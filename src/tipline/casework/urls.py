@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import replies, system, views
+from . import export_views, replies, system, views
 
 app_name = "casework"
 
@@ -33,4 +33,7 @@ urlpatterns = [
     path("desk/<slug:desk_slug>/report/<int:number>/labels/", views.set_labels, name="labels"),
     path("desk/<slug:desk_slug>/report/<int:number>/title/", views.set_title, name="title"),
     path("desk/<slug:desk_slug>/report/<int:number>/assign/", views.assign, name="assign"),
+]
+urlpatterns += [
+    path("desk/<slug:desk_slug>/export/", export_views.export_selected, name="export_selected"),
 ]

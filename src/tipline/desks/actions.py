@@ -67,12 +67,12 @@ def add_member(
 
 
 def _checked_languages(languages: Iterable[str]) -> list[str]:
-    known = {code for code, _ in settings.LANGUAGES}
+    known = [code for code, _ in settings.LANGUAGES]
     chosen = list(dict.fromkeys(code.strip() for code in languages if code.strip()))
     unknown = [code for code in chosen if code not in known]
     if unknown:
         raise ValidationError(
-            f"unknown language {', '.join(unknown)}; choose from {', '.join(sorted(known))}"
+            f"unknown language {', '.join(unknown)}; this installation has {', '.join(known)}"
         )
     if not chosen:
         raise ValidationError("a desk needs at least one language")

@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
@@ -9,6 +10,17 @@ from .models import Desk
 
 if TYPE_CHECKING:  # desks sit below accounts: the staff model only through AUTH_USER_MODEL
     from tipline.accounts.models import StaffUser
+
+
+def offered_languages(desk: Desk) -> list[str]:
+    """The languages the desk's pages speak, in the desk's order (its first is its own).
+
+    Only codes the installation has (settings.LANGUAGES): a language removed from the
+    installation drops out of every desk. A desk left with none (an admin who emptied the
+    list) speaks the site's languages rather than none."""
+    known = [code for code, _ in settings.LANGUAGES]
+    chosen = [code for code in dict.fromkeys(desk.languages or []) if code in known]
+    return chosen or known
 
 
 def recipients_of(desk: Desk) -> list["StaffUser"]:

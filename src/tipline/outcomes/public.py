@@ -11,8 +11,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tipline.desks.models import Desk
+from tipline.desks.selectors import offered_languages
 from tipline.reports.categories import active_categories
 from tipline.throttling.gate import allowed_methods
+from tipline.web import languages
 
 from .publication import TRIAGE_DAYS, first_month, period_of, published_counts, published_months
 from .selectors import publishes_results
@@ -24,11 +26,15 @@ def results(request: HttpRequest, desk_slug: str) -> HttpResponse:
     desk = Desk.objects.filter(slug=desk_slug).first()
     if desk is None or not publishes_results(desk):
         raise Http404("no published results")
+    # A page of the desk: it speaks the desk's languages only (web.languages).
+    offered = offered_languages(desk)
+    if get_language() not in offered:
+        return languages.other_language_page(request, desk, offered)
+    switcher = languages.language_links(request, offered)
     first_days = published_months(timezone.now().date(), since=first_month(desk))
     if not first_days:  # a desk younger than its first publication
-        return render(
-            request, "outcomes/public_results.html", {"desk": desk, "triage_days": TRIAGE_DAYS}
-        )
+        context = {"desk": desk, "triage_days": TRIAGE_DAYS, "language_links": switcher}
+        return render(request, "outcomes/public_results.html", context)
     period = period_of(first_days)
     months = [day.strftime("%Y-%m") for day in first_days]
     categories = active_categories(desk)
@@ -50,5 +56,11 @@ def results(request: HttpRequest, desk_slug: str) -> HttpResponse:
     return render(
         request,
         "outcomes/public_results.html",
-        {"desk": desk, "period": period, "names": names, "tables": tables},
+        {
+            "desk": desk,
+            "period": period,
+            "names": names,
+            "tables": tables,
+            "language_links": switcher,
+        },
     )

@@ -22,6 +22,7 @@ from tipline.audit.actions import record
 from tipline.desks.models import Desk, Membership
 from tipline.reports.conversation import OpenedReport
 from tipline.reports.models import Report
+from tipline.reports.receipts import Receipt
 from tipline.reports.reporter_time import reporter_day
 
 from .currencies import is_currency
@@ -129,7 +130,7 @@ def decide(reward: Reward, *, approve: bool, acting_user: StaffUser) -> Reward:
     return reward
 
 
-def claim_code_for_reporter(opened: OpenedReport, receipt_code: str) -> list[tuple[Reward, str]]:
+def claim_code_for_reporter(opened: OpenedReport, receipt: Receipt) -> list[tuple[Reward, str]]:
     """The rewards the reporter may see on their receipt page, each with its claim code
     ("" when there is none to show: paid, expired).
 
@@ -144,13 +145,13 @@ def claim_code_for_reporter(opened: OpenedReport, receipt_code: str) -> list[tup
     ).order_by("proposed_at", "id")
     for reward in rewards:
         if reward.state == RewardState.APPROVED:
-            _make_claimable(reward, opened, receipt_code)
+            _make_claimable(reward, opened, receipt)
             reward.refresh_from_db()
         code = ""
         if reward.state == RewardState.CLAIMABLE and reward.claim_code_for_reporter:
             code = vault.open_claim_code_as_reporter(
                 opened.report_key,
-                receipt_code,
+                receipt.digits,
                 bytes(reward.claim_code_for_reporter),
                 context=reward.claim_context(),
             )
@@ -199,7 +200,7 @@ def expire_due(now: datetime.datetime | None = None) -> int:
     return expired
 
 
-def _make_claimable(reward: Reward, opened: OpenedReport, receipt_code: str) -> None:
+def _make_claimable(reward: Reward, opened: OpenedReport, receipt: Receipt) -> None:
     code = vault.new_claim_code()
     with transaction.atomic():
         changed = Reward.objects.filter(pk=reward.pk, state=RewardState.APPROVED).update(
@@ -207,7 +208,7 @@ def _make_claimable(reward: Reward, opened: OpenedReport, receipt_code: str) -> 
             claimable_at=reporter_day(),  # the day the reporter came, never the moment
             claim_digest=vault.claim_code_digest(code),
             claim_code_for_reporter=vault.seal_claim_code_for_reporter(
-                opened.report_key, receipt_code, code, context=reward.claim_context()
+                opened.report_key, receipt.digits, code, context=reward.claim_context()
             ),
         )
         if changed:  # else the reporter's other request made it a moment ago

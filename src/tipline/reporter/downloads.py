@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from tipline import vault
 from tipline.audit.actions import record
 from tipline.reports import conversation, storage
+from tipline.reports.receipts import Receipt
 from tipline.reports.reporter_time import reporter_day
 from tipline.reports.throttle import WRONG_RECEIPTS
 from tipline.reports.uploads import attachment_context
@@ -62,9 +63,10 @@ def download(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _not_found(request, status=400)
     try:
-        opened = conversation.open_as_reporter(form.cleaned_data["receipt"])
+        receipt = Receipt.read(form.cleaned_data["receipt"])
     except vault.MalformedSecret:
-        opened = None
+        receipt = None
+    opened = conversation.open_as_reporter(receipt) if receipt else None
     if opened is None:
         WRONG_RECEIPTS.record_failure(request.client_bucket)  # type: ignore[attr-defined]
         return _not_found(request, status=404)

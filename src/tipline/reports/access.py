@@ -39,6 +39,31 @@ def access_report(user: StaffUser, desk_slug: str, number: int) -> Report:
     return report
 
 
+class ReportsNotFound(Http404):
+    """Some of the asked-for numbers are no report this user can open (missing or
+    forbidden alike): `numbers` are those, as the user gave them."""
+
+    def __init__(self, numbers: list[int]) -> None:
+        super().__init__("no such report")
+        self.numbers = numbers
+
+
+def access_reports(user: StaffUser, desk_slug: str, numbers: list[int]) -> list[Report]:
+    """Several reports of one desk in the order of `numbers`, in one query; all or none:
+    `ReportsNotFound` names the numbers that are not (`Http404` for the desk)."""
+    desk = access_desk(user, desk_slug)
+    found = {
+        report.number: report
+        for report in Report.objects.select_related("desk", "category", "assigned_to").filter(
+            desk=desk, number__in=numbers
+        )
+    }
+    missing = [number for number in numbers if number not in found]
+    if missing:
+        raise ReportsNotFound(missing)
+    return [found[number] for number in numbers]
+
+
 def private_key_of(request: HttpRequest, user: StaffUser) -> vault.StaffPrivateKey:
     """The session's private key; `KeyUnavailable` (sign in again) when it cannot be opened."""
     key = session_keys.private_key(request, user)

@@ -74,13 +74,9 @@ class AnsweredQuestion:
     answer: str
 
 
-def open_as_reporter(receipt_code: str) -> OpenedReport | None:
-    """The report a receipt opens, or None. One Argon2id call whatever the outcome.
-
-    Raises `vault.MalformedSecret` (before any work) for a code of the wrong form.
-    """
-    vault.normalise_receipt_code(receipt_code)
-    secrets = receipts.derive(receipt_code)
+def open_as_reporter(receipt: receipts.Receipt) -> OpenedReport | None:
+    """The report a receipt opens, or None. One Argon2id call whatever the outcome."""
+    secrets = receipts.derive(receipt)
     # Uses index: intake_report receipt_lookup (unique).
     report = (
         Report.objects.select_related("desk", "category")

@@ -163,7 +163,7 @@ class Report(models.Model):
             ),
             models.Index(fields=["status", "closed_at"], name="report_retention"),
             # The counts above the inbox (shown, unread, late) read this index only, never
-            # the table's wide rows (bench/inbox.py: a scan of the table cost 150-300 ms).
+            # the table's wide rows (what a scan cost: docs/deploy.md, bench/inbox.py).
             models.Index(
                 fields=[
                     "desk",

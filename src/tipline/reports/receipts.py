@@ -10,6 +10,7 @@ this, and they hold the code already.
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
@@ -25,18 +26,50 @@ _signer = signing.Signer(salt="tipline.reports.receipt-in-form")
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, repr=False)
+class Receipt:
+    """A reporter's receipt code, the one key to their report.
+
+    Made only by `new` or `read`, so `digits` is always the normal form (ASCII digits):
+    the form every derivation, comparison and hidden field uses. `str()` is the grouped
+    form a person reads and copies. The repr hides the digits, so a receipt never lands
+    in a log line or a traceback.
+    """
+
+    digits: str
+
+    @classmethod
+    def new(cls) -> "Receipt":
+        return cls(vault.normalise_receipt_code(vault.new_receipt_code()))
+
+    @classmethod
+    def read(cls, typed: str) -> "Receipt":
+        """What a person typed or pasted, in any script's digits, spaces and dashes ignored.
+
+        Raises `vault.MalformedSecret` for anything that is not a receipt's form, before
+        any costly work.
+        """
+        return cls(vault.normalise_receipt_code(typed))
+
+    def __str__(self) -> str:
+        return vault.format_receipt_code(self.digits)
+
+    def __repr__(self) -> str:
+        return "Receipt(…)"
+
+
 class FormReceiptInvalid(Exception):
     """The hidden receipt field was missing or altered."""
 
 
 def issue_for_form() -> str:
     """A new receipt code, signed, for the form's hidden field."""
-    return _signer.sign(vault.normalise_receipt_code(vault.new_receipt_code()))
+    return _signer.sign(Receipt.new().digits)
 
 
-def code_from_form(signed: str) -> str:
+def receipt_from_form(signed: str) -> Receipt:
     try:
-        return vault.normalise_receipt_code(_signer.unsign(signed))
+        return Receipt.read(_signer.unsign(signed))
     except (signing.BadSignature, vault.MalformedSecret):
         raise FormReceiptInvalid from None
 
@@ -89,7 +122,7 @@ def use_service(service: vault.DerivationService | None) -> None:
     _service = service
 
 
-def derive(code: str) -> vault.ReceiptSecrets:
+def derive(receipt: Receipt) -> vault.ReceiptSecrets:
     """One Argon2id derivation. Call outside any transaction.
 
     Under `tipline serve` it runs in the host's derivation service: one single-threaded
@@ -106,13 +139,13 @@ def derive(code: str) -> vault.ReceiptSecrets:
     salt = receipt_salt()
     if _service is not None:
         try:
-            return vault.derive_receipt_secrets(code, salt, service=_service)
+            return vault.derive_receipt_secrets(receipt.digits, salt, service=_service)
         except vault.DerivationBusy:
             raise AdmissionRefused from None  # 503 + Retry-After: the host is past capacity
         except vault.DerivationUnavailable as gone:
             _say_service_gone(str(gone))
     with _derivations():
-        return vault.derive_receipt_secrets(code, salt)
+        return vault.derive_receipt_secrets(receipt.digits, salt)
 
 
 _last_said = 0.0

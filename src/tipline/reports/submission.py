@@ -44,7 +44,7 @@ class SubmissionConflict(Exception):
 @dataclass(frozen=True)
 class Submitted:
     report: Report
-    receipt_code: str  # formatted for display; shown once, never stored
+    receipt: receipts.Receipt  # shown once, never stored
     first_time: bool  # False when the same form arrived again
 
 
@@ -65,7 +65,7 @@ def submit_report(
     language: str,
     answers: dict[str, Any],
     description: str,
-    receipt_code: str,
+    receipt: receipts.Receipt,
     keep_file_names: bool = False,
 ) -> Submitted:
     """Store a report for good and return its receipt. Files get neutral names unless the
@@ -77,7 +77,7 @@ def submit_report(
     report_id, report_key = uuid.uuid4(), vault.new_report_key()
     try:
         with timings.phase("argon2id"):
-            secrets = receipts.derive(receipt_code)
+            secrets = receipts.derive(receipt)
         # A form sent twice carries the same receipt: the second arrival meets the unique
         # lookup when it inserts (IntegrityError, below) and gets the first one's receipt.
         # No query ahead for it: resends are rare, and every submission would pay for it.
@@ -86,7 +86,7 @@ def submit_report(
         if not recipients:
             # A resend of a report that arrived before the desk lost its last recipient
             # still gets its receipt (its first answer may never have reached the reporter).
-            earlier = _already_received(secrets.lookup, receipt_code)
+            earlier = _already_received(secrets.lookup, receipt)
             if earlier is not None:
                 pending.discard()
                 return earlier
@@ -115,7 +115,7 @@ def submit_report(
         # when no report has its lookup, a category deleted while this one was on its way.
         pending.discard()
         storage.discard_report_files(report_id)
-        earlier = _already_received(secrets.lookup, receipt_code)
+        earlier = _already_received(secrets.lookup, receipt)
         if earlier is None:
             raise SubmissionConflict from None
         return earlier
@@ -124,7 +124,7 @@ def submit_report(
         storage.discard_report_files(report_id)
         raise
     pending.finished()
-    return Submitted(report, vault.format_receipt_code(receipt_code), first_time=True)
+    return Submitted(report, receipt, first_time=True)
 
 
 def _encrypt(
@@ -165,9 +165,9 @@ def _encrypt(
     )
 
 
-def _already_received(lookup: str, receipt_code: str) -> Submitted | None:
+def _already_received(lookup: str, receipt: receipts.Receipt) -> Submitted | None:
     """The report this receipt made before, if any (a form sent again)."""
     report = Report.objects.filter(receipt_lookup=lookup).first()
     if report is None:
         return None
-    return Submitted(report, vault.format_receipt_code(receipt_code), first_time=False)
+    return Submitted(report, receipt, first_time=False)

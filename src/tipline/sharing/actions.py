@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tipline import vault
+from tipline import jobs, vault
 from tipline.accounts.models import Role, StaffUser
 from tipline.audit.actions import record
 from tipline.desks.models import Desk
@@ -35,6 +35,7 @@ from .models import (
     Share,
     ShareState,
 )
+from .tasks import deliver_package
 
 APPROVERS = {Role.SUPERVISOR, Role.ADMINISTRATOR}
 _COLLECTION = re.compile(r"^[-A-Za-z0-9_.]{1,100}$")
@@ -149,7 +150,7 @@ def add_system_partner(
 def say_hello(partner: Partner) -> None:
     package_id = uuid.uuid4()
     payload = packages.make_payload(package_id, "hello")
-    outbox.queue(partner, "hello", payload, package_id=package_id)
+    _queue(partner, "hello", payload, package_id=package_id)
 
 
 def set_partner_state(partner: Partner, state: str, *, acting_user: StaffUser) -> None:
@@ -389,7 +390,7 @@ def withdraw_share(share: Share, *, user: StaffUser) -> None:
     with transaction.atomic():
         if not Share.objects.filter(pk=share.pk, state__in=left).update(state=ShareState.WITHDRAWN):
             raise ValidationError(_("Only a share that reached the partner can be withdrawn."))
-        outbox.queue(partner, "withdraw", payload, package_id=package_id, share=share)
+        _queue(partner, "withdraw", payload, package_id=package_id, share=share)
         record(
             "share.withdrawn",
             actor=user,
@@ -411,10 +412,6 @@ def _send(share: Share, user: StaffUser) -> None:
         body=bytes(share.package),
         state=OutboxState.WAITING,
     )
-    from tipline import jobs
-
-    from .tasks import deliver_package
-
     jobs.enqueue(deliver_package, str(package.id))
     record(
         "share.sent",
@@ -518,7 +515,7 @@ def write_back(
             outcome_count=outcome_count,
             body=vault.seal_to_share(bytes(link.share_public_key), text),  # type: ignore[union-attr]
         )
-        outbox.queue(partner, kind, payload, package_id=package_id)
+        _queue(partner, kind, payload, package_id=package_id)
         record(
             f"share.{kind}_sent",
             actor=user,
@@ -548,7 +545,7 @@ def note_opened(received: ReceivedShare, *, user: StaffUser) -> None:
             about=received.remote_share_id,
             to="sender",
         )
-        outbox.queue(received.partner, "opened", payload, package_id=package_id)
+        _queue(received.partner, "opened", payload, package_id=package_id)
         record(
             "share.opened",
             actor=user,
@@ -556,3 +553,16 @@ def note_opened(received: ReceivedShare, *, user: StaffUser) -> None:
             report_id=received.report_id,
             partner=received.sender_name,
         )
+
+
+def _queue(
+    partner: Partner | None,
+    kind: str,
+    payload: bytes,
+    *,
+    package_id: uuid.UUID,
+    share: Share | None = None,
+) -> None:
+    """Queue a package and send it the moment the caller's transaction commits."""
+    package = outbox.queue(partner, kind, payload, package_id=package_id, share=share)
+    jobs.enqueue(deliver_package, str(package.id))

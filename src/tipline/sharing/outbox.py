@@ -27,7 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tipline import jobs, vault
+from tipline import vault
 
 from . import answers
 from .identity import unlocked_identity
@@ -50,7 +50,8 @@ def queue(
     share: Share | None = None,
 ) -> OutboxPackage:
     """Sign, encrypt and queue a payload whose id is `package_id` (inside the caller's
-    transaction)."""
+    transaction). The caller sends it on commit (`actions`, through `tasks`); if it does
+    not, the periodic `deliver_due` does."""
     identity = unlocked_identity()
     # A partner of another kind has no key: the package is kept sealed to ourselves.
     recipient = (
@@ -66,9 +67,6 @@ def queue(
         body=vault.seal_package(identity, recipient, payload),
         state=OutboxState.WAITING,
     )
-    from .tasks import deliver_package
-
-    jobs.enqueue(deliver_package, str(package.id))
     return package
 
 

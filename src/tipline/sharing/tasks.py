@@ -15,7 +15,7 @@ def deliver_package(package_id: str) -> str:
 
 
 # Retries only (a package is sent the moment it is approved); the first retry waits
-# SHARING_RETRY_SECONDS (15 s), which a poll every 2 s delays little.
+# SHARING_RETRY_SECONDS, which a poll this often delays little.
 @shared_task(name="tipline.sharing.tasks.deliver_due_packages")
 @periodic(every=timedelta(seconds=2))
 def deliver_due_packages() -> int:

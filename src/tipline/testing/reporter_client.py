@@ -5,7 +5,8 @@ import http.client
 import re
 
 HIDDEN_RECEIPT = re.compile(rb'name="receipt" value="([^"]+)"')
-RECEIPT = re.compile(rb'id="receipt-code">([\d ]+)<')
+# The receipt's groups are joined by no-break spaces on the page (it never wraps).
+RECEIPT = re.compile(rb'id="receipt-code">([\d \xc2\xa0]+)<')
 
 
 def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]], boundary: str) -> bytes:
@@ -75,7 +76,8 @@ class Reporter:
         receipt = RECEIPT.search(answer)
         if response.status == 200 and not receipt:
             return 599, None, elapsed
-        return response.status, receipt.group(1).decode() if receipt else None, elapsed
+        code = receipt.group(1).decode().replace("\xa0", " ") if receipt else None
+        return response.status, code, elapsed
 
     def _note_retry_after(self, response: http.client.HTTPResponse) -> None:
         try:

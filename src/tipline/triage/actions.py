@@ -24,7 +24,8 @@ from . import embedding, index, language
 from .epochs import epoch_key_for
 from .models import Claim, DetectedLanguage, Indexed, Link, Shard
 
-# How many waiting reports one pass of an analyser takes on (~0.1-1 s each to embed).
+# How many waiting reports one pass of an analyser takes on (each costs an embedding:
+# bench/triage.py).
 ANALYSE_AT_ONCE = 8
 # A claimed report is left to its analyser this long; then another may take it over (the
 # first one died, or its process was stopped).

@@ -19,7 +19,7 @@ import numpy as np
 
 DIMENSIONS = 384
 # The model reads at most 512 tokens per window; a long report is cut, its start says what
-# it is about. The cost grows with the length (bench/triage.py): ~2 ms per token.
+# it is about. The cost grows with the length (bench/triage.py prints it per token).
 MAX_CHARACTERS = 2000
 THREADS = min(2, os.cpu_count() or 1)
 

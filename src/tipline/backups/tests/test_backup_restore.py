@@ -16,6 +16,7 @@ from tipline.audit.models import AuditEvent
 from tipline.reports import conversation
 from tipline.reports.attachments import read_attachment
 from tipline.reports.models import Report
+from tipline.reports.receipts import Receipt
 from tipline.reports.tests.helpers import receipt_from, send_report
 from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient
@@ -54,7 +55,7 @@ def test_round_trip_restores_reports_files_keys_and_audit(files_dir: Path, tmp_p
     assert not Report.objects.exists()
 
     assert "Restored 1 reports and 1 files" in run("restore", str(backup))
-    again = conversation.open_as_reporter(code)
+    again = conversation.open_as_reporter(Receipt.read(code))
     assert again is not None
     assert conversation.read_content(again)["description"] == "Diesel moved at night"
     assert conversation.read_conversation(again)[-1].text == "Which road?"

@@ -13,6 +13,7 @@ from playwright.sync_api import Page
 
 from tipline.reports import conversation
 from tipline.reports.models import Note
+from tipline.reports.receipts import Receipt
 from tipline.reports.tests.helpers import receipt_from, send_report
 from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, screenshot, totp_code
@@ -72,7 +73,7 @@ def test_an_analyst_works_a_report_in_the_browser(
     assert "Thank you. Which crossing?" in page.content()
     assert Note.objects.count() == 1
 
-    opened = conversation.open_as_reporter(english_code)
+    opened = conversation.open_as_reporter(Receipt.read(english_code))
     assert opened is not None
     assert conversation.read_conversation(opened)[-1].text == "Thank you. Which crossing?"
     reporter = Client().post("/en/receipt/", {"receipt": english_code}).content.decode()

@@ -11,6 +11,7 @@ from tipline.audit.models import AuditEvent
 from tipline.desks.actions import create_desk
 from tipline.reports import conversation
 from tipline.reports.models import Note, Report
+from tipline.reports.receipts import Receipt
 from tipline.testing.fixtures import DeskWithRecipient, sign_in
 
 from .helpers import report_in
@@ -55,7 +56,7 @@ def test_a_reply_reaches_the_reporter_and_acknowledges(
     assert response.status_code == 302
     report = Report.objects.get()
     assert report.acknowledged_at is not None and report.feedback_given_at is None
-    opened = conversation.open_as_reporter(code)
+    opened = conversation.open_as_reporter(Receipt.read(code))
     assert opened is not None
     assert [m.text for m in conversation.read_conversation(opened)[1:]] == [
         "Thank you, we are looking into it."
@@ -159,7 +160,11 @@ def test_export_is_one_zip_with_summary_and_files(
     response = client.get(CASE + "export/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert set(archive.namelist()) == {"summary.txt", "attachments/01-photo-1.jpg"}
+    assert set(archive.namelist()) == {
+        "summary.txt",
+        "summary.pdf",
+        "attachments/01-photo-1.jpg",
+    }
     summary = archive.read("summary.txt").decode()
     assert (
         "Crates at the jetty" in summary

@@ -13,8 +13,14 @@ from tipline.casework.models import Reading
 from tipline.casework.selectors import InboxFilters, inbox
 from tipline.desks.models import Desk
 
-# Triage 0003 (search) stands on intake 0003, so it goes back too.
-OLD = {"casework": "0001_initial", "intake": "0001_initial", "triage": "0002_analysis_claims"}
+# Triage 0003 (search) stands on intake 0003 and sharing 0009 (the channel) on intake 0005,
+# so they go back too.
+OLD = {
+    "casework": "0001_initial",
+    "intake": "0001_initial",
+    "triage": "0002_analysis_claims",
+    "sharing": "0008_shares_that_failed",
+}
 T0 = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
 
 

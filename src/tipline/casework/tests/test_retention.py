@@ -13,6 +13,7 @@ from tipline.audit.models import AuditEvent
 from tipline.casework.retention import expire_reports
 from tipline.reports import storage
 from tipline.reports.models import Message, Report
+from tipline.reports.receipts import Receipt
 from tipline.testing.fixtures import DeskWithRecipient
 
 from .helpers import report_in
@@ -48,5 +49,5 @@ def test_closed_reports_past_retention_go_with_their_files(
     assert event.report_id == old.id and event.detail == {}
     from tipline.reports import conversation
 
-    assert conversation.open_as_reporter(code) is None
+    assert conversation.open_as_reporter(Receipt.read(code)) is None
     assert expire_reports() == 0

@@ -17,6 +17,7 @@ from tipline import vault
 from tipline.accounts.actions import create_staff
 from tipline.casework import actions as casework
 from tipline.reports import conversation
+from tipline.reports.receipts import Receipt
 from tipline.reports.tests.helpers import receipt_from, send_report
 from tipline.reports.tests.samples import jpeg_with_gps
 from tipline.testing.accessibility import assert_accessible
@@ -56,7 +57,7 @@ def _a_desk_with_work(tmp_path: Path) -> tuple[DeskWithRecipient, object]:
     ]
     key = vault.unlock_with_password(supervisor.user.key_record, STRONG_PASSWORD)
     for code in codes:
-        as_reporter = conversation.open_as_reporter(code)
+        as_reporter = conversation.open_as_reporter(Receipt.read(code))
         assert as_reporter is not None
         opened = conversation.open_as_staff(as_reporter.report, supervisor.user, key)
         casework.reply(opened, supervisor.user, "Thank you. Which crossing?")

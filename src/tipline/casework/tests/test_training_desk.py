@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from django.test import Client
+from pypdf import PdfReader
 
 from tipline.desks.models import Desk
 from tipline.testing.fixtures import DeskWithRecipient, sign_in
@@ -15,6 +16,8 @@ CASE = "/staff/desk/narcotics/report/1/"
 
 
 def pages_and_export(setup: DeskWithRecipient) -> tuple[list[str], str]:
+    """The inbox, case and settings pages, and the export's summary.txt and summary.pdf's
+    text (one string)."""
     report_in(setup)
     client = Client()
     sign_in(client, setup.analyst, setup.device)
@@ -24,7 +27,9 @@ def pages_and_export(setup: DeskWithRecipient) -> tuple[list[str], str]:
     ]
     response = client.get(CASE + "export/")
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    return pages, archive.read("summary.txt").decode()
+    pdf = PdfReader(io.BytesIO(archive.read("summary.pdf")))
+    pdf_text = "\n".join(page.extract_text() for page in pdf.pages)
+    return pages, archive.read("summary.txt").decode() + "\n----\n" + pdf_text
 
 
 @pytest.mark.django_db
@@ -34,7 +39,9 @@ def test_every_page_and_export_of_a_training_desk_says_training() -> None:
     pages, summary = pages_and_export(setup)
     for page in pages[:2]:
         assert '<strong class="training-banner" role="note">TRAINING</strong>' in page
-    assert summary.startswith("TRAINING")
+    summary_text, pdf_text = summary.split("\n----\n")
+    assert summary_text.startswith("TRAINING")
+    assert pdf_text.startswith("TRAINING: a synthetic report from a training desk")
 
 
 @pytest.mark.django_db

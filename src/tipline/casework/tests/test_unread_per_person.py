@@ -9,6 +9,7 @@ from django.test import Client
 from tipline.accounts.actions import create_staff
 from tipline.reports import conversation
 from tipline.reports.models import Report
+from tipline.reports.receipts import Receipt
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, sign_in
 
 from .helpers import report_in
@@ -51,7 +52,7 @@ def test_opening_a_case_marks_it_read_for_that_analyst_only(
     # The reporter writes again: a new message for Amina, who read the case before it;
     # still simply new for Bilal, who never opened it. Bilal opening it now changes
     # nothing for Amina.
-    opened = conversation.open_as_reporter(code)
+    opened = conversation.open_as_reporter(Receipt.read(code))
     assert opened is not None
     conversation.add_reporter_message(opened, text="One more thing.")
     assert markers(amina, slug)[first.number] == "waiting"

@@ -26,7 +26,7 @@ REPORTER_TEMPLATES = sorted(
             SOURCE / "web" / "templates" / "web" / name
             for name in (
                 "base.html",
-                "landing.html",
+                "refused.html",
                 "busy.html",
                 "error.html",
                 "form_expired.html",

@@ -20,6 +20,7 @@ from django.db import connection
 from tipline.reports import conversation
 from tipline.reports.attachments import read_attachment
 from tipline.reports.models import Report
+from tipline.reports.receipts import Receipt
 from tipline.testing.fixtures import DeskWithRecipient
 from tipline.testing.reporter_client import Reporter
 from tipline.testing.server import ServerProcess, free_port
@@ -110,7 +111,7 @@ def test_every_acknowledged_report_survives_sigkill(
 
     assert len(acknowledged) >= 10, "the test must have driven real submissions"
     for receipt, description, with_photo in acknowledged:
-        opened = conversation.open_as_reporter(receipt)
+        opened = conversation.open_as_reporter(Receipt.read(receipt))
         assert opened is not None, f"acknowledged receipt lost: {description}"
         assert conversation.read_content(opened)["description"] == description
         assert opened.report.attachments.count() == (1 if with_photo else 0)

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from pikepdf import Array, Dictionary, Name, String
 
-from tipline.reports import cleaning, conversation
+from tipline.reports import cleaners, cleaning, conversation
 from tipline.reports.attachments import decrypt_details, read_attachment
 from tipline.reports.models import Attachment, Report
 from tipline.testing.fixtures import DeskWithRecipient
@@ -228,6 +228,6 @@ def test_a_pdf_that_cannot_be_made_inert_is_not_called_cleaned(
 ) -> None:
     """Should a kind of active content slip past the removal, the check after it refuses to
     call the file cleaned: it follows the desk's rule for uncleanable files."""
-    monkeypatch.setattr(cleaning, "_make_inert", lambda pdf: None)
-    with pytest.raises(cleaning.CannotClean, match="active content remains"):
-        cleaning.clean_here(hostile_pdf("OpenAction"), "application/pdf", Path("/nonexistent"))
+    monkeypatch.setattr(cleaners, "_make_inert", lambda pdf: None)
+    with pytest.raises(cleaners.CannotClean, match="active content remains"):
+        cleaners.clean_here(hostile_pdf("OpenAction"), "application/pdf", Path("/nonexistent"))

@@ -38,7 +38,7 @@ def test_no_more_derivations_at_once_than_the_process_allows(
 
     def derive() -> None:
         try:
-            receipts.derive(vault.new_receipt_code())
+            receipts.derive(receipts.Receipt.new())
         finally:
             connection.close()
 
@@ -54,7 +54,7 @@ def test_no_more_derivations_at_once_than_the_process_allows(
 def test_with_the_service_the_secrets_are_the_same_and_without_it_too() -> None:
     """Under `tipline serve` derivations go to the host's service; when it is gone, the
     worker derives itself and the receipt still opens the same report."""
-    code = vault.new_receipt_code()
+    code = receipts.Receipt.new()
     here = receipts.derive(code)
     running = vault.start_service(1)
     try:
@@ -81,6 +81,6 @@ def test_a_service_that_does_not_answer_in_time_turns_the_request_away(
     receipts.use_service(vault.DerivationService("/nowhere/socket"))
     try:
         with pytest.raises(AdmissionRefused):  # 503 + Retry-After, not a second derivation
-            receipts.derive(vault.new_receipt_code())
+            receipts.derive(receipts.Receipt.new())
     finally:
         receipts.use_service(None)

@@ -92,7 +92,7 @@ def test_a_database_that_cannot_answer_gets_busy_not_a_server_error(
     def overloaded(*args: object, **kwargs: object) -> None:
         raise OperationalError("sorry, too many clients already")
 
-    monkeypatch.setattr(submission, "_commit", overloaded)
+    monkeypatch.setattr(submission, "store_report", overloaded)
     response = send_report(Client(), desk_with_recipient.desk.categories.get(slug="smuggling"))
     assert response.status_code == 503
     assert response["Retry-After"] == str(admission.RETRY_AFTER_SECONDS)

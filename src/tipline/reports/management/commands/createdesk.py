@@ -1,10 +1,19 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import get_language_info
 
 from tipline.desks.actions import create_desk
 from tipline.reports.categories import install_default_categories
+
+
+def known_languages() -> str:
+    """Every language of the installation (settings.LANGUAGES): `en (English), ur (Urdu)`."""
+    return ", ".join(
+        f"{code} ({get_language_info(code)['name']})" for code, _ in settings.LANGUAGES
+    )
 
 
 class Command(BaseCommand):
@@ -14,7 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="short name used in addresses, e.g. narcotics")
         parser.add_argument("--name", required=True)
         parser.add_argument(
-            "--languages", default="en", help="comma-separated codes: en, ur, zh-hans"
+            "--languages",
+            default=settings.LANGUAGE_CODE,
+            help=(
+                "comma-separated codes of the languages the desk's pages offer, its own first"
+                f" (default {settings.LANGUAGE_CODE}); this installation has: {known_languages()}"
+            ),
         )
         parser.add_argument("--retention-days", type=int, default=365)
         parser.add_argument(
