@@ -15,6 +15,7 @@ from tipline.casework.models import Label
 from tipline.casework.replies import LAST_REPLY
 from tipline.reports import conversation
 from tipline.reports.models import Message, Report
+from tipline.reports.receipts import Receipt
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, sign_in
 
 from .helpers import report_in
@@ -169,7 +170,7 @@ def test_the_same_reply_twice_within_a_minute_asks_before_sending(
     assert client.post(CASE + "reply/", {"text": "And when?"}).status_code == 302
     assert client.post(CASE + "reply/", {"text": "And when?", "again": "on"}).status_code == 302
     assert Message.objects.filter(author__isnull=False).count() == 3
-    opened = conversation.open_as_reporter(code)
+    opened = conversation.open_as_reporter(Receipt.read(code))
     assert opened is not None
     assert [m.text for m in conversation.read_conversation(opened)[1:]] == [
         text,
@@ -217,7 +218,7 @@ def test_next_unread_report_goes_down_the_inbox_then_round(
     _, code = report_in(setup, description="Fifth report")
     client.get("/staff/desk/narcotics/report/4/")
     client.get("/staff/desk/narcotics/report/5/")
-    opened = conversation.open_as_reporter(code)
+    opened = conversation.open_as_reporter(Receipt.read(code))
     assert opened is not None
     conversation.add_reporter_message(opened, text="One more thing.")
     assert next_from(client, 4) == "/staff/desk/narcotics/report/5/"

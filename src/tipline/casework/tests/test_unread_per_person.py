@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 def markers(client: Client, desk_slug: str, query: str = "") -> dict[int, str]:
     """Report number -> the badge its inbox row shows ("" for none)."""
     page = client.get(f"/staff/desk/{desk_slug}/{query}").content.decode()
-    rows = re.findall(r'<tr class="([^"]*)">\s*<td><a href="[^"]*/report/(\d+)/">', page)
+    # Each row: its export checkbox, then the link to the case.
+    rows = re.findall(
+        r'<tr class="([^"]*)">\s*(?:<td><input [^>]*></td>\s*)?<td><a href="[^"]*/report/(\d+)/">',
+        page,
+    )
     return {int(number): row_class for row_class, number in rows}
 
 
