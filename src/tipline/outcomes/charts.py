@@ -7,6 +7,10 @@ is `role="img"`, named by its <title> and described by a <desc> for screen reade
 title is not drawn, since the card around every chart shows the same words as its heading.
 Every chart counts something (reports, cases, seizures, rewards), so its value axis is
 labelled with whole numbers only: a tick at 0.5 reports reads as a report in halves.
+Its words are drawn at 15 units in a chart `WIDTH` units wide that is never shown narrower
+than that (outcomes.css: on a phone the chart scrolls in its box), so no label is smaller
+than 15 px on screen, and none is cut short: an Urdu week or category name in Nastaliq is
+read whole or not at all.
 """
 
 import math
@@ -17,6 +21,11 @@ import pygal
 from django.utils.html import escape
 from pygal.style import Style
 
+WIDTH = 640  # units, and the least width in px a chart is shown at (outcomes.css)
+LABEL_SIZE = 15
+# Degrees, for x labels that would not fit side by side: steep enough that neighbours in
+# Nastaliq, whose letters stand about twice as tall as Latin ones, do not touch.
+ROTATION = 60
 STYLE = Style(
     background="white",
     plot_background="white",
@@ -24,6 +33,12 @@ STYLE = Style(
     foreground_strong="#000",
     foreground_subtle="#555",
     font_family="'Noto Sans', 'Noto Nastaliq Urdu', 'Noto Sans CJK SC', sans-serif",
+    label_font_size=LABEL_SIZE,
+    major_label_font_size=LABEL_SIZE,
+    legend_font_size=LABEL_SIZE,
+    value_font_size=LABEL_SIZE,
+    value_label_font_size=LABEL_SIZE,
+    tooltip_font_size=LABEL_SIZE,
     colors=("#1f5fa8", "#c4561d", "#2a7f3f", "#7a3fa0", "#a0283c", "#56606b", "#8a6d00"),
 )
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
@@ -50,18 +65,24 @@ def bar_chart(
     a second.) `line` is for cumulated figures, which do grow between weeks.
     """
     kind = pygal.Line if line else (pygal.StackedBar if stacked else pygal.Bar)
+    columns = _legend_columns([name for name, _ in series])
+    slanted = len(labels) > 8 or any(_drawn_width(label) > _column(labels) for label in labels)
     chart = kind(
         show_dots=line and len(labels) <= 16,
         js=[],
         style=STYLE,
         title=None,
         disable_xml_declaration=True,
-        height=360,
-        width=800,
-        x_label_rotation=30 if len(labels) > 8 else 0,
+        height=400,
+        width=WIDTH,
+        x_label_rotation=ROTATION if slanted else 0,
+        margin_right=_right_margin(labels, slanted),
         show_minor_x_labels=len(labels) <= 16,
         legend_at_bottom=True,
-        truncate_legend=30,
+        truncate_label=-1,  # never cut: a name cut short may read as another
+        truncate_legend=-1,
+        legend_at_bottom_columns=columns,
+        margin_bottom=_bottom_margin(len(series), columns) + _slant_shortfall(labels, slanted),
         print_values=False,
         no_data_text="—",
         tooltip_border_radius=0,
@@ -72,6 +93,57 @@ def bar_chart(
     for name, values in series:
         chart.add(name, values)
     return _clean(chart.render(is_unicode=True), chart_id, title, description)
+
+
+def _drawn_width(text: str) -> float:
+    """About how wide `text` is drawn, in chart units (a wide character, as in Chinese,
+    counts about twice a Latin or Arabic-script one)."""
+    return sum(1.0 if ord(c) >= 0x2E80 else 0.62 for c in text) * LABEL_SIZE
+
+
+def _column(labels: list[str]) -> float:
+    """The width each x label has under its bar (the value axis takes about 4 labels' room)."""
+    return (WIDTH - 4 * LABEL_SIZE) / max(1, len(labels))
+
+
+def _right_margin(labels: list[str], slanted: bool) -> float:
+    """Room on the right for the last x label: centred under its bar it may be wider than
+    its column; slanted it runs down to the right from there."""
+    if not labels:
+        return LABEL_SIZE
+    last, half_column = _drawn_width(labels[-1]), _column(labels) / 2
+    past = last * math.cos(math.radians(ROTATION)) if slanted else last / 2
+    return max(LABEL_SIZE, past - half_column + LABEL_SIZE)
+
+
+def _legend_columns(names: list[str]) -> int | None:
+    """As many legend columns as the longest name lets fit across the chart, so that no
+    name runs past its edge."""
+    if not names:
+        return None
+    widest = max(_drawn_width(name) for name in names)
+    column = widest + 2 * LABEL_SIZE  # the name and its colour box
+    return max(1, min(len(names), int((WIDTH - 2 * LABEL_SIZE) // column)))
+
+
+def _bottom_margin(names: int, columns: int | None) -> float:
+    """Room under the legend for its last row and for Nastaliq's low strokes. pygal keeps
+    room for `names // columns` rows where there are `ceil(names / columns)`, so a last row
+    that is not full would fall off the chart."""
+    if not names or not columns:
+        return LABEL_SIZE
+    missing = math.ceil(names / columns) - max(1, names // columns)
+    return LABEL_SIZE + missing * LABEL_SIZE * 1.5
+
+
+def _slant_shortfall(labels: list[str], slanted: bool) -> float:
+    """pygal makes room under the chart for slanted labels as if every character were as
+    wide as a Latin one; Chinese ones are about twice that, and would hang off the bottom."""
+    if not slanted or not labels:
+        return 0
+    pygal_width = max(len(label) for label in labels) * 0.6 * LABEL_SIZE
+    short = max(_drawn_width(label) for label in labels) - pygal_width
+    return max(0.0, short * math.sin(math.radians(ROTATION)))
 
 
 def whole_ticks(top: float, most: int = 8) -> list[int]:

@@ -1,5 +1,7 @@
-"""The dashboard and a campaign in a real browser (JavaScript off), in English and Urdu:
-charts drawn from this origin's stylesheet, screenshots for people to look at."""
+"""The dashboard and a campaign in a real browser (JavaScript off), in English, Urdu and
+Chinese: charts drawn from this origin's stylesheet, every word on them at least 12 px on
+screen and whole (not cut by the chart's edge or shortened), on a desk's screen and a
+phone, screenshots for people to look at."""
 
 import datetime
 from decimal import Decimal
@@ -16,6 +18,31 @@ from tipline.outcomes.actions import OutcomeFacts
 from tipline.reports.models import Report
 from tipline.reports.tests.helpers import send_report
 from tipline.testing.fixtures import STRONG_PASSWORD, DeskWithRecipient, screenshot, totp_code
+
+# Each drawn word of every chart: its size on screen (font size times the drawing's scale),
+# and whether it sits inside its chart and is whole (pygal marks a shortened one with "…").
+CHART_WORDS = """() => [...document.querySelectorAll("svg.pygal-chart")].flatMap(svg => {
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll("text")].filter(t => t.textContent.trim()).map(t => {
+    const m = t.getScreenCTM(), r = t.getBoundingClientRect();
+    return {
+      text: t.textContent.trim(),
+      px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b),
+      inside: r.left >= box.left - 1 && r.right <= box.right + 1
+        && r.top >= box.top - 1 && r.bottom <= box.bottom + 1,
+    };
+  });
+})"""
+
+
+def chart_words_too_small_or_cut(page: Page) -> list[dict[str, object]]:
+    words = page.evaluate(CHART_WORDS)
+    assert words, "no word drawn on any chart"
+    return [
+        word
+        for word in words
+        if word["px"] < 12 or not word["inside"] or str(word["text"]).endswith("…")
+    ]
 
 
 @pytest.mark.slow
@@ -76,8 +103,14 @@ def test_a_supervisor_reads_the_dashboard_and_a_campaign(
     page.fill("input[name=code]", totp_code(supervisor.device.key))
     page.click("button[type=submit]")
 
-    for language in ["en", "ur"]:
+    for language in ["en", "ur", "zh-hans"]:
         page.set_extra_http_headers({"Accept-Language": language})
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{base}/staff/outcomes/desk/narcotics/")
+            assert chart_words_too_small_or_cut(page) == [], (language, width)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(f"{base}/staff/outcomes/desk/narcotics/")
         assert page.locator("svg.pygal-chart[role=img]").count() >= 6
         assert page.locator("svg.pygal-chart > desc").count() >= 6
@@ -94,4 +127,4 @@ def test_a_supervisor_reads_the_dashboard_and_a_campaign(
         assert "Clean harbour 2026" in page.content()
         assert page.locator("svg#campaign-growth").count() == 1
         screenshot(page, f"outcomes-{language}-campaign")
-    assert 'lang="ur"' in page.content()
+    assert 'lang="zh-hans"' in page.content()  # the last language asked for
