@@ -115,6 +115,8 @@ def test_register_sign_in_clone_wrong_key_and_removal(
     page.wait_for_url("**/staff/desk/narcotics/")
     page.goto(f"{base}/staff/security-keys/")
     assert "No security key yet." in page.content()
+    # JavaScript is on: the page does not say it is needed.
+    assert not page.get_by_text("Adding a key needs JavaScript").is_visible()
     page.fill("#key-name", "blue key")
     page.click("button:has-text('Add a security key')")
     page.locator("ul.keys li").wait_for()
@@ -168,6 +170,8 @@ def test_register_sign_in_clone_wrong_key_and_removal(
     plain.fill("input[name=code]", unused_code(setup.device))
     plain.click("button[type=submit]")
     assert plain.url.endswith("/staff/desk/narcotics/")
+    plain.goto(f"{base}/staff/security-keys/")
+    assert plain.get_by_text("Adding a key needs JavaScript").is_visible()
 
     # A desk that requires security keys: a code alone is refused.
     setup.desk.staff_need_security_key = True

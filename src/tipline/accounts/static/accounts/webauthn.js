@@ -89,7 +89,9 @@
     if (!section || !window.PublicKeyCredential) { return; }
     var button = section.querySelector(".js-security-key");
     var error = section.querySelector(".js-security-key-error");
+    var noScript = section.querySelector(".no-script-note");
     button.hidden = false;
+    if (noScript) { noScript.hidden = true; }  // the script runs: it is not missing
     button.addEventListener("click", function () {
       error.hidden = true;
       button.disabled = true;
