@@ -178,8 +178,7 @@ def rows(events: Iterable[AuditEvent], *, html: bool) -> Iterator[AuditRow]:
         report = None
         if event.report_id is not None:
             report = names.get(event.report_id) or ReportName(
-                desk=event.desk.name if event.desk else "—",
-                number=_number(event.detail.get("number")),
+                desk=event.desk.name if event.desk else "—", number=None
             )
         date_only = event.action in REPORTER_KINDS
         at = event.at.astimezone(datetime.UTC)
@@ -204,8 +203,17 @@ def _number(value: object) -> int | None:
 
 
 def report_names(report_ids: set[UUID]) -> dict[UUID, ReportName]:
+    """Desk and number of each report; of a report deleted since, the number its
+    `report.expired` event kept (two queries at most)."""
     reports = Report.objects.filter(id__in=report_ids).values_list("id", "number", "desk__name")
-    return {rid: ReportName(desk=desk, number=number) for rid, number, desk in reports}
+    names = {rid: ReportName(desk=desk, number=number) for rid, number, desk in reports}
+    gone = report_ids - names.keys()
+    if gone:
+        expired = AuditEvent.objects.filter(action="report.expired", report_id__in=gone)
+        for rid, detail, desk in expired.values_list("report_id", "detail", "desk__name"):
+            number = _number(detail.get("number")) if isinstance(detail, dict) else None
+            names[rid] = ReportName(desk=desk or "—", number=number)
+    return names
 
 
 def all_rows(user: StaffUser, form: AuditFilterForm) -> Iterator[AuditRow]:

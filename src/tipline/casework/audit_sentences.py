@@ -242,23 +242,27 @@ def say(
     facts = _Facts(_facts(kind, detail))
     facts["actor"] = actor or _("Tipline")
     facts["desk"] = desk or "—"
+    template = str(SENTENCES[key])
+    # "report 14 of …" opening a sentence takes a capital (where the script has capitals).
+    capital = template.startswith("%(report)s")
     if not html:
-        facts["report"] = _report_words(report)
-        return str(SENTENCES[key]) % facts
+        facts["report"] = _report_words(report, capital=capital)
+        return template % facts
     isolated = _Facts({k: format_html("<bdi>{}</bdi>", v) for k, v in facts.items()})
-    isolated["report"] = _report_words(report, html=True)
-    template = conditional_escape(str(SENTENCES[key]))
-    return mark_safe(template % isolated)  # noqa: S308 - catalogue text escaped, values escaped
+    isolated["report"] = _report_words(report, html=True, capital=capital)
+    return mark_safe(conditional_escape(template) % isolated)  # noqa: S308 - all escaped
 
 
-def _report_words(report: ReportName | None, *, html: bool = False) -> str:
+def _report_words(report: ReportName | None, *, html: bool = False, capital: bool = False) -> str:
     if report is None:
-        return _("a report")
+        return _("A report") if capital else _("a report")
     if report.number is None:
         words, values = _("a report of %(desk)s no longer kept"), {"desk": report.desk}
     else:
         words = _("report %(number)s of %(desk)s")
         values = {"number": str(report.number), "desk": report.desk}
+    if capital:
+        words = words[:1].upper() + words[1:]
     if not html:
         return words % values
     isolated = {k: format_html("<bdi>{}</bdi>", v) for k, v in values.items()}

@@ -4,6 +4,7 @@ report numbers and desk names instead of ids, pages, filters, the CSV, and refus
 import ast
 import csv
 import io
+import uuid
 from pathlib import Path
 
 import pytest
@@ -367,3 +368,24 @@ def test_the_csv_cannot_carry_a_formula(desk: DeskWithRecipient) -> None:
     for value in ("=1+1", "+1", "-1", "@x", "\tx", "\rx"):
         assert safe_cell(value) == "'" + value
     assert safe_cell("amina") == "amina" and safe_cell(None) == ""
+
+
+def test_a_deleted_report_keeps_its_number_in_the_log(desk: DeskWithRecipient) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tipline.casework.retention import expire_reports
+    from tipline.reports.models import Report
+
+    client, user = signed_in("sue", "supervisor", desk.desk)
+    report = Report.objects.get()
+    casework.set_status(report, user, "closed", close_reason="no_action")  # type: ignore[arg-type]
+    with transaction.atomic():  # an event of a report whose number nothing kept
+        record("report.viewed", actor=user, desk=desk.desk, report_id=uuid.uuid4())
+    assert expire_reports(timezone.now() + dt.timedelta(days=4000)) == 1
+    page = client.get("/staff/audit/").content.decode()
+    deleted = "report <bdi>1</bdi> of <bdi>Narcotics desk</bdi> was deleted at the end"
+    assert deleted[0].upper() + deleted[1:] in page
+    assert "A reporter sent report <bdi>1</bdi> of <bdi>Narcotics desk</bdi>." in page
+    assert "opened a report of <bdi>Narcotics desk</bdi> no longer kept." in page
