@@ -68,6 +68,14 @@ class QuestionKind(models.TextChoices):
     YES_NO = "yes_no", _("Yes or no")
 
 
+class YesNo(models.TextChoices):
+    """The answers to a yes-or-no question: stored as the value, read as the words."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("I don't know")
+
+
 class Question(models.Model):
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(max_length=50)
