@@ -39,3 +39,24 @@ def test_the_page_language_is_named(setup: DeskWithRecipient) -> None:
     page = client.get(f"/staff/desk/narcotics/report/{report.number}/").content.decode()
     panel = page.split('class="panel triage"')[1].split("<h3>")[0]
     assert "page language: <strong>Chinese</strong>" in panel
+
+
+CATEGORY = {"en": "Drug trafficking", "ur": "منشیات کی اسمگلنگ", "zh-hans": "毒品贩运"}
+
+
+@pytest.mark.parametrize("language", ["en", "ur", "zh-hans"])
+def test_categories_are_named_in_the_readers_language(
+    setup: DeskWithRecipient, language: str
+) -> None:
+    from tipline.accounts.actions import set_language
+
+    report, _code = report_in(setup, category="drug-trafficking")
+    set_language(setup.analyst, language, acting_user=None)
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    inbox = client.get("/staff/desk/narcotics/").content.decode()
+    row = inbox.split("<tbody>")[1]
+    assert f"<td>{CATEGORY[language]}" in row
+    assert f'<option value="{report.category_id}">{CATEGORY[language]}</option>' in inbox
+    case = client.get(f"/staff/desk/narcotics/report/{report.number}/").content.decode()
+    assert f"<bdi>{CATEGORY[language]}</bdi>" in case
