@@ -47,6 +47,24 @@ def people_visible_to(user: StaffUser) -> QuerySet[StaffUser]:
     return people.filter(memberships__desk__memberships__staff=user).distinct()
 
 
+def kind_choices() -> list[tuple[str, str]]:
+    """Each kind by its sentence with "…" for the names ("… opened …."; a partner named as
+    one, so that a partner's deed reads apart from staff's), in the reader's language, in
+    the order of `SENTENCES`; two kinds that still read alike show their kind as well."""
+    shown = [
+        (kind, str(sentence) % _Blanks())
+        for kind, sentence in SENTENCES.items()
+        if not kind.startswith("admin.")
+    ]
+    texts = [text for _kind, text in shown]
+    return [(kind, text if texts.count(text) == 1 else f"{text} ({kind})") for kind, text in shown]
+
+
+class _Blanks(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return _("a partner") if key == "partner" else "…"
+
+
 class AuditFilterForm(forms.Form):
     person = forms.ChoiceField(label=gettext_lazy("Person"), required=False)
     desk = forms.ChoiceField(label=gettext_lazy("Desk"), required=False)
@@ -76,9 +94,8 @@ class AuditFilterForm(forms.Form):
         self.fields["desk"].choices = [("", _("Every desk"))] + [  # type: ignore[attr-defined]
             (slug, desk.name) for slug, desk in self.desks.items()
         ]
-        self.fields["kind"].choices = [("", _("Every kind"))] + [  # type: ignore[attr-defined]
-            (kind, kind) for kind in sorted(SENTENCES) if not kind.startswith("admin.")
-        ]
+        kinds = self.fields["kind"]
+        kinds.choices = [("", _("Every kind")), *kind_choices()]  # type: ignore[attr-defined]
 
     def chosen(self) -> dict[str, Any]:
         """The filters chosen: none on the page asked without any (unbound)."""

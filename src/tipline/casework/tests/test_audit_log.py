@@ -389,3 +389,17 @@ def test_a_deleted_report_keeps_its_number_in_the_log(desk: DeskWithRecipient) -
     assert deleted[0].upper() + deleted[1:] in page
     assert "A reporter sent report <bdi>1</bdi> of <bdi>Narcotics desk</bdi>." in page
     assert "opened a report of <bdi>Narcotics desk</bdi> no longer kept." in page
+
+
+@pytest.mark.parametrize("language", ["en", "ur", "zh-hans"])
+def test_kinds_are_offered_in_words(language: str) -> None:
+    from tipline.casework.audit_log import kind_choices
+
+    with translation.override(language):
+        choices = kind_choices()
+    kinds = [kind for kind, _text in choices]
+    texts = [text for _kind, text in choices]
+    assert "report.viewed" in kinds and len(set(texts)) == len(texts)
+    opened = {"en": "… opened ….", "ur": "… نے … کھولی۔", "zh-hans": "… 打开了…。"}
+    assert dict(choices)["report.viewed"] == opened[language]
+    assert not any(text == kind for kind, text in choices)
