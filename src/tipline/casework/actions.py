@@ -210,14 +210,19 @@ def _checked_text(text: str, *, allow_empty: bool = False) -> str:
     return text
 
 
-def record_audit_read(user: StaffUser, filters: Mapping[str, str]) -> None:
-    """Reading the audit log is itself audited (who looked, with which filters)."""
+def record_audit_read(user: StaffUser, filters: Mapping[str, str], *, exported: bool) -> None:
+    """Reading the audit log is itself audited (who looked or exported, with which filters)."""
     shown = {
         f"filter_{key}": str(filters.get(key, ""))[:100]
-        for key in ("action", "actor", "report", "since")
+        for key in ("person", "desk", "number", "kind", "since")
     }
     with transaction.atomic():
-        record("audit.viewed", actor=user, scope=user.role, **shown)
+        record(
+            "audit.exported" if exported else "audit.viewed",
+            actor=user,
+            scope=user.role,
+            **shown,
+        )
 
 
 def record_exports(reports: list[Report], user: StaffUser) -> None:

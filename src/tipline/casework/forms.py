@@ -199,13 +199,6 @@ class LabelsForm(forms.Form):
         self.fields["labels"].choices = [(label.id, label.name) for label in desk.labels.all()]
 
 
-class AuditFilterForm(forms.Form):
-    action = forms.CharField(required=False, max_length=64)
-    actor = forms.CharField(required=False, max_length=150)
-    report = forms.UUIDField(required=False)
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-
 # How many reports one export may hold: a police file's worth, and a bound on the work (and
 # the decrypted bytes in flight) that one request sets off.
 MAX_EXPORTED = 50

@@ -29,12 +29,13 @@ def expire_reports(now: dt.datetime | None = None) -> int:
         expired = list(
             Report.objects.filter(
                 desk=desk, status=Status.CLOSED, closed_at__lt=cutoff
-            ).values_list("id", flat=True)
+            ).values_list("id", "number")
         )
-        for report_id in expired:
+        for report_id, number in expired:
             with transaction.atomic():
                 Report.objects.filter(pk=report_id).delete()
-                record("report.expired", actor=None, desk=desk, report_id=report_id)
+                # The number: the audit log names the report after it is gone.
+                record("report.expired", actor=None, desk=desk, report_id=report_id, number=number)
             storage.discard_report_files(report_id)
             deleted += 1
     if deleted:

@@ -62,8 +62,7 @@ def read_title(opened: OpenedReport) -> str:
 def language_name(code: str) -> str:
     """A reporter's page language by its name in the active language, as triage names the
     language of a text ("zh-hans" reads "Chinese")."""
-    base = code.split("-")[0]
-    return languages.label(base if base in languages.NAMED else code)
+    return languages.page_language(code)
 
 
 def first_words(text: str) -> str:

@@ -369,10 +369,12 @@ def workload(desk: Desk) -> dict[str, object]:
         .annotate(reports=Count("id"))
         .order_by("-reports")
     )
-    per_status = Report.objects.filter(desk=desk).values("status").annotate(reports=Count("id"))
+    counted = Report.objects.filter(desk=desk).values("status").annotate(reports=Count("id"))
+    per_status = {row["status"]: row["reports"] for row in counted}
     return {
         "per_assignee": list(per_assignee),
-        "per_status": {r["status"]: r["reports"] for r in per_status},
+        # Each state by its name in the reader's language, in the workflow's order.
+        "per_status": [(label, per_status.get(value, 0)) for value, label in Status.choices],
     }
 
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import export_views, replies, system, views
+from . import audit_views, export_views, replies, system, views
 
 app_name = "casework"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("audit/", views.audit, name="audit"),
+    path("audit/", audit_views.audit, name="audit"),
+    path("audit/audit-log.csv", audit_views.audit_csv, name="audit_csv"),
     path("workload/", views.workload, name="workload"),
     path("system/", system.system, name="system"),
     path("desk/<slug:desk_slug>/", views.inbox, name="inbox"),

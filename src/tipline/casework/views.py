@@ -35,7 +35,6 @@ from . import actions, export, selectors
 from . import rows as rows_text
 from .forms import (
     AssignForm,
-    AuditFilterForm,
     InboxFilterForm,
     LabelsForm,
     NoteForm,
@@ -345,32 +344,6 @@ def export_case(request: HttpRequest, desk_slug: str, number: int) -> HttpRespon
     )
     response["Content-Security-Policy"] = DOWNLOAD_CSP
     return response
-
-
-@allowed_methods("GET")
-@supervisor_required
-def audit(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
-    user: StaffUser = request.user  # type: ignore[assignment]
-    events = selectors.audit_events_visible_to(user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["action"]:
-            events = events.filter(action__startswith=data["action"])
-        if data["actor"]:
-            events = events.filter(actor__username=data["actor"])
-        if data["report"]:
-            events = events.filter(report_id=data["report"])
-        if data["since"]:
-            events = events.filter(at__date__gte=data["since"])
-    page = list(events.order_by("-at", "-id")[:200])
-    actions.record_audit_read(user, request.GET)
-    return render(
-        request,
-        "casework/audit.html",
-        {"form": form, "events": page},
-        status=400 if form.errors else 200,
-    )
 
 
 @allowed_methods("GET")

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tipline.reports.models import Category, Question, QuestionKind, translated
+from tipline.reports.models import Category, Question, QuestionKind, YesNo, translated
 from tipline.reports.text import clean_reporter_text
 
 MAX_DESCRIPTION = 20_000
@@ -20,7 +20,7 @@ class ReporterTextField(forms.CharField):
         return clean_reporter_text(super().to_python(value)).strip()
 
 
-YES_NO = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("I don't know"))]
+YES_NO = YesNo.choices
 
 
 def field_for(question: Question, language: str) -> forms.Field:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tipline import vault
 from tipline.accounts.models import StaffUser
@@ -25,7 +25,7 @@ from .attachments import (
     save_attachment_rows,
 )
 from .creation import content_context, reporter_context
-from .models import Attachment, Message, Report, translated
+from .models import Attachment, Message, QuestionKind, Report, YesNo, translated
 from .reporter_time import reporter_day
 from .signals import reporter_wrote
 from .uploads import PendingUpload
@@ -140,6 +140,9 @@ def answered_questions(opened: OpenedReport, language: str) -> list[AnsweredQues
         if question.key not in answers or question.key in carried:
             continue
         labels = {c["value"]: translated(c["labels"], language) for c in question.choices}
+        if question.kind == QuestionKind.YES_NO:  # yes, no: words, in `language`
+            with translation.override(language):
+                labels = {value: str(label) for value, label in YesNo.choices}
         value = answers[question.key]
         values = value if isinstance(value, list) else [value]
         shown = ", ".join(labels.get(str(v), str(v)) for v in values)

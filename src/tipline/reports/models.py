@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tipline.desks.models import Desk
@@ -48,7 +49,9 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return translated(self.names, "en")
+        """The name in the reader's language (the active one), else English: staff pages in
+        Urdu or Chinese name categories as the desk's reporters see them."""
+        return translated(self.names, get_language() or "en")
 
     def name(self, language: str) -> str:
         return translated(self.names, language)
@@ -66,6 +69,14 @@ class QuestionKind(models.TextChoices):
     PLACE = "place", _("Place")
     NUMBER = "number", _("Number")
     YES_NO = "yes_no", _("Yes or no")
+
+
+class YesNo(models.TextChoices):
+    """The answers to a yes-or-no question: stored as the value, read as the words."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("I don't know")
 
 
 class Question(models.Model):

@@ -168,6 +168,13 @@ def label(code: str) -> str:
     return str(gettext("other: %(language)s") % {"language": gettext(name) if name else code})
 
 
+def page_language(code: str) -> str:
+    """A reporter's page language (`zh-hans`, `ps`) by its name in the active language, as
+    a detected language is named ("zh-hans" reads "Chinese")."""
+    base = code.split("-")[0]
+    return label(base if base in NAMED else code)
+
+
 def filter_choices() -> list[tuple[str, Any]]:
     """The inbox's "language of the text" options (values for `filter_codes`)."""
     choices: list[tuple[str, Any]] = []

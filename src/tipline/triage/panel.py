@@ -11,7 +11,7 @@ from tipline.reports import conversation
 from tipline.reports.access import private_key_of
 from tipline.reports.models import Report
 
-from . import actions, background, selectors
+from . import actions, background, language, selectors
 from .actions import LinkKind
 from .models import DetectedLanguage, Indexed
 
@@ -60,6 +60,7 @@ def panel(
     detected = DetectedLanguage.objects.filter(report=report).first()
     return {
         "detected_language": detected.label if detected else "",
+        "page_language": language.page_language(report.language),
         "related": [
             Shown(others[m.report_id], m.score, [str(REASONS[r]) for r in m.reasons])
             for m in matches or []

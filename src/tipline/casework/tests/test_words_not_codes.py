@@ -1,0 +1,62 @@
+"""Staff read words, not codes: a yes-or-no answer as "Yes" in the language asked for (and
+so to the reporter in theirs), the page language of a report by its name."""
+
+import pytest
+from django.test import Client
+
+from tipline.reports import conversation
+from tipline.testing.fixtures import DeskWithRecipient, sign_in
+
+from .helpers import report_in
+
+pytestmark = pytest.mark.django_db
+
+YES = {"en": "Yes", "ur": "ہاں", "zh-hans": "是", "ps": "هو", "fa": "بله"}
+
+
+@pytest.fixture
+def setup(desk_with_recipient: DeskWithRecipient, files_dir: object) -> DeskWithRecipient:
+    return desk_with_recipient
+
+
+def test_a_yes_or_no_answer_reads_as_a_word_in_each_language(setup: DeskWithRecipient) -> None:
+    report, _code = report_in(setup, category="human-trafficking", q_danger="yes")
+    opened = conversation.open_as_staff(report, setup.analyst, setup.private_key)
+    for language, word in YES.items():
+        answers = dict(conversation.answer_rows(opened, language))
+        assert word in answers.values(), (language, answers)
+        assert "yes" not in answers.values()
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    page = client.get(f"/staff/desk/narcotics/report/{report.number}/").content.decode()
+    assert ">Yes</dd>" in page
+
+
+def test_the_page_language_is_named(setup: DeskWithRecipient) -> None:
+    report, _code = report_in(setup, language="zh-hans", description="码头夜里有船卸货")
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    page = client.get(f"/staff/desk/narcotics/report/{report.number}/").content.decode()
+    panel = page.split('class="panel triage"')[1].split("<h3>")[0]
+    assert "page language: <strong>Chinese</strong>" in panel
+
+
+CATEGORY = {"en": "Drug trafficking", "ur": "منشیات کی اسمگلنگ", "zh-hans": "毒品贩运"}
+
+
+@pytest.mark.parametrize("language", ["en", "ur", "zh-hans"])
+def test_categories_are_named_in_the_readers_language(
+    setup: DeskWithRecipient, language: str
+) -> None:
+    from tipline.accounts.actions import set_language
+
+    report, _code = report_in(setup, category="drug-trafficking")
+    set_language(setup.analyst, language, acting_user=None)
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    inbox = client.get("/staff/desk/narcotics/").content.decode()
+    row = inbox.split("<tbody>")[1]
+    assert f"<td>{CATEGORY[language]}" in row
+    assert f'<option value="{report.category_id}">{CATEGORY[language]}</option>' in inbox
+    case = client.get(f"/staff/desk/narcotics/report/{report.number}/").content.decode()
+    assert f"<bdi>{CATEGORY[language]}</bdi>" in case
