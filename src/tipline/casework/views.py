@@ -422,6 +422,7 @@ def _case_page(
         "casework/case.html",
         {
             "report": report,
+            "reporter_language": rows_text.language_name(report.language),
             "desk": report.desk,
             "deadlines": deadlines(report, report.desk),
             "description": conversation.read_content(opened)["description"],

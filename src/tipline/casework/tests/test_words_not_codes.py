@@ -39,6 +39,10 @@ def test_the_page_language_is_named(setup: DeskWithRecipient) -> None:
     page = client.get(f"/staff/desk/narcotics/report/{report.number}/").content.decode()
     panel = page.split('class="panel triage"')[1].split("<h3>")[0]
     assert "page language: <strong>Chinese</strong>" in panel
+    # Above the report and over the reply, the reporter's language by its name too.
+    assert "reporter's language: <strong>Chinese</strong>" in page
+    assert "They wrote in <strong>Chinese</strong>" in page
+    assert ">zh-hans<" not in page
 
 
 CATEGORY = {"en": "Drug trafficking", "ur": "منشیات کی اسمگلنگ", "zh-hans": "毒品贩运"}
