@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from tipline import vault
@@ -426,8 +426,8 @@ def _case_page(
             "desk": report.desk,
             "deadlines": deadlines(report, report.desk),
             "description": conversation.read_content(opened)["description"],
-            # Questions and answers as the reporter saw them, in the report's language.
-            "answers": conversation.answer_rows(opened, report.language),
+            # Questions in the analyst's language, answers in the reporter's.
+            "answers": conversation.answers_for_reader(opened, get_language()),
             "first_files": conversation_so_far[0].attachments,
             "messages": conversation_so_far[1:],
             "notes": actions.read_notes(opened),

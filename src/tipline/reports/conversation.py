@@ -129,6 +129,22 @@ def answer_rows(opened: OpenedReport, language: str) -> list[tuple[str, str]]:
     ]
 
 
+def answers_for_reader(opened: OpenedReport, reader: str) -> list[tuple[str, str, str]]:
+    """(question in the `reader`'s language, the answer as the reporter gave it, the
+    question as the reporter read it): staff read what was asked in their own language and
+    what was answered in the reporter's, with the reporter's wording beside it when the
+    two differ (a translation may not say quite what the reporter was asked)."""
+    asked_in = opened.report.language
+    return [
+        (
+            translated(answered.labels, reader),
+            answered.answer,
+            translated(answered.labels, asked_in),
+        )
+        for answered in answered_questions(opened, asked_in)
+    ]
+
+
 def answered_questions(opened: OpenedReport, language: str) -> list[AnsweredQuestion]:
     """The report's answers with their questions: first as the category words them (choices
     shown by their labels in `language`), then those that came with a shared report, worded

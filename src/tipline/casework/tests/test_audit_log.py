@@ -112,12 +112,12 @@ BORDER_14 = ReportName(desk="Border desk", number=14)
 OPENED = {
     "en": "amina opened report 14 of Border desk.",
     "ur": "amina نے Border desk کی رپورٹ 14 کھولی۔",
-    "zh-hans": "amina 打开了Border desk的第 14 号报告。",
+    "zh-hans": "amina 打开了Border desk的第 14 号举报。",
 }
 STATUS = {
     "en": "amina changed the status of report 14 of Border desk from New to Closed (Duplicate).",
     "ur": "amina نے Border desk کی رپورٹ 14 کی حالت نئی سے بند (دہرائی گئی) کر دی۔",
-    "zh-hans": "amina 将Border desk的第 14 号报告的状态从新建改为已关闭（重复）。",
+    "zh-hans": "amina 将Border desk的第 14 号举报的状态从新建改为已关闭（重复）。",
 }
 
 

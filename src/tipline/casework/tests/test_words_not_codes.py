@@ -64,3 +64,28 @@ def test_categories_are_named_in_the_readers_language(
     assert f'<option value="{report.category_id}">{CATEGORY[language]}</option>' in inbox
     case = client.get(f"/staff/desk/narcotics/report/{report.number}/").content.decode()
     assert f"<bdi>{CATEGORY[language]}</bdi>" in case
+
+
+def test_questions_read_in_the_analysts_language_answers_in_the_reporters(
+    setup: DeskWithRecipient,
+) -> None:
+    """An Urdu-reading analyst reads the question in Urdu, the reporter's own words as they
+    wrote them, and the question as the reporter read it beside it."""
+    from tipline.accounts.actions import set_language
+
+    report, _code = report_in(
+        setup, language="zh-hans", category="drug-trafficking", q_where="码头北边的仓库"
+    )
+    set_language(setup.analyst, "ur", acting_user=None)
+    client = Client()
+    sign_in(client, setup.analyst, setup.device)
+    page = client.get(f"/staff/desk/narcotics/report/{report.number}/").content.decode()
+    answers = page.split('<dl class="answers">')[1].split("</dl>")[0]
+    opened = conversation.open_as_staff(report, setup.analyst, setup.private_key)
+    (question_ur, answer, question_zh), *_ = [
+        row for row in conversation.answers_for_reader(opened, "ur") if row[1] == "码头北边的仓库"
+    ]
+    assert question_ur != question_zh
+    assert f'<dt dir="auto">{question_ur} <span class="muted" lang="zh-hans"' in answers
+    assert f"({question_zh})" in answers
+    assert f'<dd lang="zh-hans" dir="auto">{answer}</dd>' in answers
