@@ -250,7 +250,10 @@ def test_a_malformed_office_file_gets_a_clear_answer_through_the_form(
     client: Client, desk_with_recipient: DeskWithRecipient, drugs, files_dir: Path
 ) -> None:
     form = client.get(f"/en/report/narcotics/{drugs.slug}/").content.decode()
-    assert "office documents (Word, Excel, PowerPoint, OpenDocument)" in form
+    assert (
+        'office documents (<bdi class="types" dir="ltr">Word, Excel, PowerPoint, OpenDocument'
+        in form
+    )
     broken = media.docx_with_author()[:5000]
     response = send_report(client, drugs, files=[("letter.docx", broken)])
     assert response.status_code == 400
