@@ -1,8 +1,10 @@
 """Fixtures shared by every app's tests (loaded with `-p tipline.testing.fixtures`)."""
 
+import base64
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django_otp.oath import TOTP
@@ -173,6 +175,22 @@ def sign_in(client: object, user: object, device: object, *, step_offset: int = 
     response = client.post("/staff/signin/code/", {"code": code})  # type: ignore[attr-defined]
     assert response.status_code == 302, response.content[:800]
     return response
+
+
+def accept_invitation(page: Any, link: str, password: str) -> tuple[str, str]:
+    """Open an invitation in a browser page, choose `password`, enrol the authenticator
+    from the key the page shows (as a person types it into their app); returns the
+    recovery code shown once and that key (hex). The page is left on the recovery code."""
+    page.goto(link)
+    typed = "".join(page.locator(".key-line .secret").inner_text().split())
+    key_hex = base64.b32decode(typed + "=" * (-len(typed) % 8)).hex()
+    page.fill("#id_password", password)
+    page.fill("#id_password_again", password)
+    page.fill("#id_code", totp_code(key_hex))
+    page.click("button[type=submit]")
+    recovery = page.locator(".panel.warning .secret").inner_text().strip()
+    assert len(recovery) > 20
+    return recovery, key_hex
 
 
 def no_script_phone(browser: object, language: str) -> object:

@@ -16,7 +16,7 @@ from tipline.accounts.actions import invite_first_administrator
 from tipline.accounts.models import StaffUser
 from tipline.desks.models import Desk, Membership
 from tipline.testing.accessibility import assert_accessible_as_shown
-from tipline.testing.fixtures import no_script_phone, screenshot, totp_code, unused_code
+from tipline.testing.fixtures import accept_invitation, no_script_phone, screenshot, unused_code
 
 ADMIN_PASSWORD = "admin's own long passphrase"
 ANALYST_PASSWORD = "the analyst chose this one"
@@ -28,25 +28,6 @@ def _accessible(page: Page, axe_page: Page, base: str, name: str, language: str)
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ur" else "ltr")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
     assert_accessible_as_shown(page, axe_page, base, f"{name} ({language})")
-
-
-def _shown_key(page: Page) -> str:
-    """The key printed under the QR code, as a person would type it into their app."""
-    typed = "".join(page.locator(".key-line .secret").inner_text().split())
-    return base64.b32decode(typed + "=" * (-len(typed) % 8)).hex()
-
-
-def _accept(page: Page, link: str, password: str) -> tuple[str, str]:
-    """The recovery code shown once, and the TOTP key the page gave this browser."""
-    page.goto(link)
-    key_hex = _shown_key(page)
-    page.fill("#id_password", password)
-    page.fill("#id_password_again", password)
-    page.fill("#id_code", totp_code(key_hex))
-    page.click("button[type=submit]")
-    code = page.locator(".panel.warning .secret").inner_text()
-    assert len(code.strip()) > 20
-    return code, key_hex
 
 
 @pytest.mark.slow
@@ -65,7 +46,7 @@ def test_the_first_administrator_invites_an_analyst_who_signs_in(
     token = invite_first_administrator()
     assert token
     admin = no_script_phone(browser, language)
-    _accept(admin, f"{base}/staff/invitation/{token}/", ADMIN_PASSWORD)
+    accept_invitation(admin, f"{base}/staff/invitation/{token}/", ADMIN_PASSWORD)
     admin.locator("a.button").click()  # "I have written it down: continue"
     assert admin.url == f"{base}/staff/"
     assert NEXT_STEPS[language] in admin.content()
@@ -98,7 +79,7 @@ def test_the_first_administrator_invites_an_analyst_who_signs_in(
     analyst.goto(link)
     assert "Narcotics desk" in analyst.content()
     _accessible(analyst, axe_page, base, "accepting an invitation", language)
-    recovery_code, analyst_key = _accept(analyst, link, ANALYST_PASSWORD)
+    recovery_code, analyst_key = accept_invitation(analyst, link, ANALYST_PASSWORD)
     user = StaffUser.objects.get(username="bilal")
     assert Membership.objects.get(staff=user, desk=desk).receives_reports
 
